@@ -1,0 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaxiAspire.MigrationService;
+
+public sealed class MigrationOptions
+{
+    public const string ConnectionName = "taxidb";
+
+    [Required(ErrorMessage = "ConnectionStrings:taxidb is not set. Run the migrations through the AppHost, or set ConnectionStrings__taxidb.")]
+    public string ConnectionString { get; set; } = string.Empty;
+}
