@@ -1,1 +1,42 @@
-var builder = DistributedApplication.CreateBuilder(args); builder.Build().Run();
+using TaxiAspire.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: containers when a container runtime answers, the machine's own otherwise (see README "Modes").
+var settings = InfrastructureSettings.From(builder.Configuration);
+var mode = builder.AddInfrastructureMode(settings);
+
+var kafka = builder.AddTaxiKafka("kafka", mode, settings);
+var taxidb = builder.AddTaxiDatabase("postgres", "taxidb", mode, settings);
+
+// The schema, applied once before anyone reads or writes.
+var migrations = builder.AddProject<Projects.TaxiAspire_MigrationService>("migrations")
+    .WithReference(taxidb)
+    .WaitFor(taxidb);
+
+// Trips flow: producer → kafka → stream-processor → taxidb → api.
+builder.AddProject<Projects.TaxiAspire_Producer>("producer")
+    .WithReference(kafka)
+    .WaitFor(kafka)
+    .WithHttpEndpoint()
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.TaxiAspire_StreamProcessor>("stream-processor")
+    .WithReference(kafka)
+    .WithReference(taxidb)
+    .WaitFor(kafka)
+    .WaitForCompletion(migrations)
+    .WithReplicas(settings.ProcessorReplicas)
+    .WithHttpEndpoint()
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.TaxiAspire_Api>("api")
+    .WithReference(taxidb)
+    .WaitForCompletion(migrations)
+    .WithHttpEndpoint(port: settings.ApiPort)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+// Room for the model lifecycle: MLflow and the trainer join here.
+
+builder.Build().Run();

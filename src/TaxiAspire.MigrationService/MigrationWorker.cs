@@ -38,7 +38,8 @@ internal sealed partial class MigrationWorker(
             }
             else
             {
-                LogApplied(logger, result.Scripts.Count());
+                var applied = result.Scripts.Count();
+                LogApplied(logger, applied);
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)

@@ -60,8 +60,8 @@ public class TripValidatorTests
     [Fact]
     public void Reads_timestamps_in_new_york_time()
     {
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 30, 0, TimeSpan.Zero), _validator.ToUtc(new DateTime(2026, 11, 25, 9, 30, 0)));
-        Assert.Equal(new DateTimeOffset(2026, 7, 4, 13, 30, 0, TimeSpan.Zero), _validator.ToUtc(new DateTime(2026, 7, 4, 9, 30, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 14, 30, 0, TimeSpan.Zero), _validator.Clock.ToUtc(new DateTime(2026, 11, 25, 9, 30, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 7, 4, 13, 30, 0, TimeSpan.Zero), _validator.Clock.ToUtc(new DateTime(2026, 7, 4, 9, 30, 0)));
     }
 
     [Fact]

@@ -9,9 +9,7 @@ namespace TaxiAspire.Trips.Validation;
 /// </summary>
 public sealed class TripValidator(TripValidationOptions options, TimeProvider timeProvider)
 {
-    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-
-    public TimeZoneInfo TimeZone => _zone;
+    public TripClock Clock { get; } = new(options.TimeZone);
 
     /// <summary>Decodes and validates in one step: the stream processor's entry point.</summary>
     public TripDecodeResult DecodeAndValidate(ReadOnlySpan<byte> utf8Json)
@@ -46,23 +44,13 @@ public sealed class TripValidator(TripValidationOptions options, TimeProvider ti
         if (trip.DropoffDateTime is { } dropoff && dropoff < trip.PickupDateTime)
             return new(RejectReason.DropoffBeforePickup, "dropoff_datetime is before pickup_datetime");
 
-        var pickupUtc = ToUtc(trip.PickupDateTime);
+        var pickupUtc = Clock.ToUtc(trip.PickupDateTime);
         var latestAllowed = timeProvider.GetUtcNow() + options.FutureTolerance;
         if (pickupUtc > latestAllowed)
             return new(RejectReason.PickupInFuture, $"pickup_datetime is more than {options.FutureTolerance} ahead of now");
 
         return null;
     }
-
-    /// <summary>Reads a contract timestamp in the configured zone. Skipped or repeated DST hours resolve to the standard offset.</summary>
-    public DateTimeOffset ToUtc(DateTime wallClock)
-    {
-        var offset = _zone.IsInvalidTime(wallClock) ? _zone.BaseUtcOffset : _zone.GetUtcOffset(wallClock);
-        return new DateTimeOffset(DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified), offset).ToUniversalTime();
-    }
-
-    /// <summary>The wall-clock time in the configured zone for an instant (what producers stamp).</summary>
-    public DateTime ToWallClock(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, _zone).DateTime;
 
     // Coordinates are optional (replayed files lack them); (0, 0) is how TLC records "unknown" and is still outside NYC.
     private static bool OutsideNyc(double? longitude, double? latitude) =>

@@ -1,0 +1,72 @@
+using Confluent.Kafka;
+using TaxiAspire.Data.Ingestion;
+using TaxiAspire.Trips;
+using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Validation;
+using TaxiAspire.Trips.Windows;
+
+namespace TaxiAspire.StreamProcessor.Processing;
+
+/// <summary>A batch ready for the database, and the messages to dead-letter before it commits.</summary>
+internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<DeadLetter> DeadLetters);
+
+/// <summary>A rejected message with its reason.</summary>
+internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripRejection Rejection);
+
+/// <summary>Turns consumed messages into a <see cref="TripBatch"/>: validates, derives ids, assigns windows, notes progress.</summary>
+internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windows)
+{
+    public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
+    {
+        var trips = new List<StoredTrip>(messages.Count);
+        var rejects = new List<RejectedMessage>();
+        var deadLetters = new List<DeadLetter>();
+        var progress = new Dictionary<(string Topic, int Partition), PartitionProgress>();
+
+        foreach (var message in messages)
+        {
+            var partition = message.Partition.Value;
+            if (!epochs.TryGet(partition, out var epoch))
+            {
+                continue; // revoked while the batch was filling: its new owner reads it again from the stored offset
+            }
+
+            var timestamp = message.Message.Timestamp.Type == TimestampType.NotAvailable
+                ? (DateTimeOffset?)null
+                : message.Message.Timestamp.UtcDateTime;
+            var source = new KafkaSource(message.Topic, partition, message.Offset.Value, epoch, timestamp);
+            var value = message.Message.Value;
+
+            var result = value is null
+                ? TripDecodeResult.Failure(RejectReason.MalformedJson, "the message has no value")
+                : validator.DecodeAndValidate(value);
+
+            if (result.IsSuccess)
+            {
+                trips.Add(ToStoredTrip(result.Trip, source));
+            }
+            else
+            {
+                rejects.Add(new RejectedMessage(source, result.Rejection.Code, result.Rejection.Detail, value ?? []));
+                deadLetters.Add(new DeadLetter(message, result.Rejection));
+            }
+
+            progress[(message.Topic, partition)] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch);
+        }
+
+        return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, [.. progress.Values]), deadLetters);
+    }
+
+    private StoredTrip ToStoredTrip(TripEvent trip, KafkaSource source)
+    {
+        var pickupUtc = validator.Clock.ToUtc(trip.PickupDateTime);
+        return new StoredTrip(
+            TripId: string.IsNullOrEmpty(trip.TripId) ? source.DerivedTripId() : trip.TripId,
+            Trip: trip,
+            PickupUtc: pickupUtc,
+            DropoffUtc: trip.DropoffDateTime is { } dropoff ? validator.Clock.ToUtc(dropoff) : null,
+            TotalAmount: TripMoney.TotalCost(trip),
+            WindowStarts: [.. windows.StartsContaining(pickupUtc)],
+            Source: source);
+    }
+}

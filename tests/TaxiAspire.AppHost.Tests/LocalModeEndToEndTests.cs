@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace TaxiAspire.AppHost.Tests;
+
+/// <summary>
+/// The whole app model in local mode, started as `dotnet run --project TaxiAspire.AppHost` starts it: the mock Kafka
+/// cluster in this process, a throwaway PostgreSQL from the machine's binaries, and the real services.
+/// </summary>
+[Collection(LocalAppHostGroup.Name)]
+public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
+{
+    private static readonly TimeSpan TripDeadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Simulated_trips_reach_the_api()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = appHost.App.CreateHttpClient("api", "http");
+
+        var trips = await PollAsync(async () =>
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>("/api/trips?limit=20", ct);
+            return page.GetArrayLength() > 0 ? page : (JsonElement?)null;
+        }, TripDeadline, ct);
+
+        var newest = trips.EnumerateArray().First();
+        Assert.StartsWith("sim-", newest.GetProperty("trip_id").GetString(), StringComparison.Ordinal);
+        var storedAt = newest.GetProperty("stored_at").GetDateTimeOffset();
+        Assert.True(DateTimeOffset.UtcNow - storedAt < TimeSpan.FromMinutes(1), $"newest trip was stored at {storedAt}");
+
+        var stats = await http.GetFromJsonAsync<JsonElement>("/api/stats", ct);
+        Assert.True(stats.GetProperty("trips_stored").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task A_notebook_message_from_kcat_appears_at_the_api_within_seconds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = appHost.App.CreateHttpClient("api", "http");
+        await PollAsync(async () => (await http.GetAsync(new Uri("/api/stats", UriKind.Relative), ct)).IsSuccessStatusCode ? true : (bool?)null, TripDeadline, ct);
+
+        // A fare no simulated trip has (the simulator's meter moves in 70-cent steps from $3.00).
+        var fare = 987.65m + Random.Shared.Next(0, 100);
+        var pickup = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var message = $$"""{"vendor_id": 2, "pickup_datetime": "{{pickup}}", "passenger_count": 1, "trip_distance": 3.2, "pickup_longitude": -73.98, "pickup_latitude": 40.75, "dropoff_longitude": -73.95, "dropoff_latitude": 40.78, "payment_type": 1, "fare_amount": {{fare.ToString(CultureInfo.InvariantCulture)}}, "tip_amount": 1.5}""";
+        await KcatProduceAsync($"localhost:{appHost.KafkaPort}", "taxi_trips", message, ct);
+
+        var sent = Stopwatch.StartNew();
+        var found = await PollAsync(async () =>
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>("/api/trips?limit=200", ct);
+            return page.EnumerateArray().Any(t => t.GetProperty("fare_amount").GetDecimal() == fare) ? true : (bool?)null;
+        }, TimeSpan.FromSeconds(30), ct);
+
+        Assert.True(found);
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(5), $"the message took {sent.Elapsed} to reach the API");
+    }
+
+    [Fact]
+    public async Task Bad_limits_get_a_problem_details_400()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = appHost.App.CreateHttpClient("api", "http");
+
+        var response = await http.GetAsync(new Uri("/api/trips?limit=0", UriKind.Relative), ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("limit", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    private static async Task KcatProduceAsync(string bootstrap, string topic, string message, CancellationToken ct)
+    {
+        using var kcat = Process.Start(new ProcessStartInfo("kcat", ["-P", "-b", bootstrap, "-t", topic])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("kcat did not start; install it (apt-get install kcat).");
+        await kcat.StandardInput.WriteLineAsync(message.AsMemory(), ct);
+        kcat.StandardInput.Close();
+        await kcat.WaitForExitAsync(ct);
+        Assert.True(kcat.ExitCode == 0, await kcat.StandardError.ReadToEndAsync(ct));
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, CancellationToken ct)
+        where T : struct
+    {
+        var watch = Stopwatch.StartNew();
+        Exception? last = null;
+        while (watch.Elapsed < deadline)
+        {
+            try
+            {
+                if (await probe() is { } value) return value;
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex;
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        throw new TimeoutException($"Nothing after {deadline}.", last);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalAppHostGroup : ICollectionFixture<LocalAppHostFixture>
+{
+    public const string Name = "local AppHost";
+}
+
+/// <summary>Starts the AppHost once for the collection, on free ports and a throwaway PostgreSQL data folder.</summary>
+public sealed class LocalAppHostFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"taxiaspire-e2e-{Guid.NewGuid():N}");
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public int KafkaPort { get; } = FreePort();
+
+    public async ValueTask InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaxiAspire_AppHost>(
+        [
+            "--infrastructure", "local",
+            "--Infrastructure:KafkaPort", KafkaPort.ToString(CultureInfo.InvariantCulture),
+            "--Infrastructure:PostgresPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Infrastructure:ApiPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Infrastructure:LocalPostgresDataDirectory", _dataDirectory,
+        ], cts.Token);
+        App = await builder.BuildAsync(cts.Token);
+        await App.StartAsync(cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,16 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace TaxiAspire.AppHost.Tests;
+
+/// <summary>Evaluates a resource's environment callbacks as the orchestrator would, without starting anything.</summary>
+internal static class ResourceEnvironment
+{
+    public static Task<Dictionary<string, string>> EvaluateAsync(IResource resource, DistributedApplicationOperation operation)
+    {
+        // Obsolete in favour of ExecutionConfigurationBuilder, but still the one-call way to evaluate a model in tests.
+#pragma warning disable CS0618
+        return ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(operation).AsTask();
+#pragma warning restore CS0618
+    }
+}
