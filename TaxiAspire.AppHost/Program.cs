@@ -19,7 +19,8 @@ builder.AddProject<Projects.TaxiAspire_Producer>("producer")
     .WithReference(kafka)
     .WaitFor(kafka)
     .WithHttpEndpoint()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithProducerControls();
 
 builder.AddProject<Projects.TaxiAspire_StreamProcessor>("stream-processor")
     .WithReference(kafka)
@@ -30,8 +31,13 @@ builder.AddProject<Projects.TaxiAspire_StreamProcessor>("stream-processor")
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health");
 
+// The key admin endpoints require: generated once and kept in user secrets; set Parameters:api-admin-key to choose it.
+var apiAdminKey = builder.AddParameter("api-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 builder.AddProject<Projects.TaxiAspire_Api>("api")
     .WithReference(taxidb)
+    .WithReference(kafka) // high watermarks, for consumer lag
+    .WithEnvironment("Admin__ApiKey", apiAdminKey)
     .WaitForCompletion(migrations)
     .WithHttpEndpoint(port: settings.ApiPort)
     .WithExternalHttpEndpoints()

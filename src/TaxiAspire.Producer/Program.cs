@@ -1,33 +1,23 @@
-using Confluent.Kafka;
-using TaxiAspire.Producer.Publishing;
-using TaxiAspire.Trips.Contract;
-using TaxiAspire.Trips.Validation;
+using TaxiAspire.Producer.Cli;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+namespace TaxiAspire.Producer;
 
-builder.Services.AddOptions<TripPublisherOptions>()
-    .BindConfiguration(TripPublisherOptions.SectionName)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
-builder.Services.AddOptions<TripValidationOptions>()
-    .BindConfiguration(TripValidationOptions.SectionName)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
-
-builder.AddKafkaProducer<string, byte[]>("kafka", configureConfig: config =>
+/// <summary>
+/// The entry point. Named, not top-level statements: a top-level <c>Program</c> would clash with the other services'
+/// in test projects that reference several of them.
+/// </summary>
+internal static class ProducerProgram
 {
-    // Idempotence: a retried send never duplicates a trip in the log.
-    config.EnableIdempotence = true;
-    config.Acks = Acks.All;
-    config.LingerMs = 5;
-});
+    /// <summary>With a verb (simulate, replay) a command-line tool; without one the AppHost's "producer" service.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (ProducerCli.IsCommandLine(args))
+        {
+            return await ProducerCli.RunAsync(args);
+        }
 
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(sp => new TripClock(
-    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TripValidationOptions>>().Value.TimeZone));
-builder.Services.AddHostedService<TripPublisher>();
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
+        var app = ProducerService.Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -34,14 +34,13 @@ public class ContainersModeModelTests
         Assert.True(kafka.TryGetAnnotationsOfType<HealthCheckAnnotation>(out var health));
         Assert.Equal("kafka_check", Assert.Single(health).Key);
 
-        endpoints["tcp"].AllocatedEndpoint = new AllocatedEndpoint(endpoints["tcp"], "localhost", 9092);
-        endpoints["internal"].AllocatedEndpoint = new AllocatedEndpoint(endpoints["internal"], "localhost", 40093);
-        var env = await ResourceEnvironment.EvaluateAsync(kafka, DistributedApplicationOperation.Run);
+        // Publish-mode evaluation renders endpoint references as expressions, so no port needs allocating.
+        var env = await ResourceEnvironment.EvaluateAsync(kafka, DistributedApplicationOperation.Publish);
 
         Assert.Equal("PLAINTEXT://localhost:29092,CONTROLLER://localhost:29093,PLAINTEXT_HOST://0.0.0.0:9092,PLAINTEXT_INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
         Assert.Equal("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,PLAINTEXT_INTERNAL:PLAINTEXT", env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]);
-        Assert.Equal("PLAINTEXT://localhost:29092,PLAINTEXT_HOST://localhost:9092,PLAINTEXT_INTERNAL://kafka:9093", env["KAFKA_ADVERTISED_LISTENERS"]);
-        Assert.Equal("localhost:9092", await kafka.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("PLAINTEXT://localhost:29092,PLAINTEXT_HOST://localhost:{kafka.bindings.tcp.port},PLAINTEXT_INTERNAL://kafka:{kafka.bindings.internal.targetPort}", env["KAFKA_ADVERTISED_LISTENERS"]);
+        Assert.Equal("{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port}", kafka.ConnectionStringExpression.ValueExpression);
     }
 
     [Fact]
@@ -54,9 +53,9 @@ public class ContainersModeModelTests
         Assert.Equal("kafbat/kafka-ui", image.Image);
         Assert.Equal(8080, ui.Annotations.OfType<EndpointAnnotation>().Single().TargetPort);
 
-        var env = await ResourceEnvironment.EvaluateAsync(ui, DistributedApplicationOperation.Run);
+        var env = await ResourceEnvironment.EvaluateAsync(ui, DistributedApplicationOperation.Publish);
         Assert.Equal("kafka", env["KAFKA_CLUSTERS_0_NAME"]);
-        Assert.Equal("kafka:9093", env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"]);
+        Assert.Equal("kafka:{kafka.bindings.internal.targetPort}", env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"]);
     }
 
     [Fact]

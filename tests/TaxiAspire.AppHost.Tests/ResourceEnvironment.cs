@@ -10,7 +10,8 @@ internal static class ResourceEnvironment
     {
         // Obsolete in favour of ExecutionConfigurationBuilder, but still the one-call way to evaluate a model in tests.
 #pragma warning disable CS0618
-        return ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(operation).AsTask();
+        return ((IResourceWithEnvironment)resource).GetEnvironmentVariableValuesAsync(operation).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(30)); // an unresolvable reference fails the test instead of hanging it
 #pragma warning restore CS0618
     }
 }

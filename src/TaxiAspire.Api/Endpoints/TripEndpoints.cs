@@ -1,37 +1,66 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaxiAspire.Api.Validation;
 using TaxiAspire.Data.Queries;
 
 namespace TaxiAspire.Api.Endpoints;
 
-/// <summary><c>/api/trips</c> and <c>/api/stats</c>: what the pipeline has stored.</summary>
+/// <summary><c>/api/trips</c>: the stored trips, newest first, filtered and paged by keyset.</summary>
 internal static class TripEndpoints
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1_000;
+    public const string NextCursorHeader = "X-Next-Cursor";
 
     public static RouteGroupBuilder MapTripEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/trips", GetLatestTrips).WithName("GetLatestTrips");
-        group.MapGet("/stats", GetStats).WithName("GetStats");
+        group.MapGet("/trips", SearchTrips)
+            .WithName("SearchTrips")
+            .WithTags("Trips")
+            .WithSummary("Stored trips, newest first")
+            .WithDescription(
+                "Filters: vendor (id), from/to (ISO 8601 pickup time, [from, to)), anomaly (true/false). " +
+                $"Paging: pass the {NextCursorHeader} response header (also in the Link header) as before= to get the next, older page.");
         return group;
     }
 
-    /// <summary>The most recently stored trips, newest first.</summary>
-    private static async Task<Results<Ok<IReadOnlyList<TripView>>, ValidationProblem>> GetLatestTrips(
-        TripQueries queries, CancellationToken cancellationToken, int? limit = null)
+    private static async Task<Results<Ok<IReadOnlyList<TripView>>, ValidationProblem>> SearchTrips(
+        HttpContext http,
+        TripQueries queries,
+        CancellationToken cancellationToken,
+        string? limit = null,
+        string? vendor = null,
+        string? from = null,
+        string? to = null,
+        string? anomaly = null,
+        string? before = null)
     {
-        var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit)
+        var errors = new ParameterErrors();
+        var search = new TripSearch(
+            errors.Int("limit", limit, DefaultLimit, 1, MaxLimit),
+            errors.OptionalInt("vendor", vendor, 1, short.MaxValue),
+            errors.OptionalInstant("from", from),
+            errors.OptionalInstant("to", to),
+            errors.OptionalBool("anomaly", anomaly),
+            errors.OptionalLong("before", before, 1));
+        errors.RequireOrder("from", search.From, "to", search.To);
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["limit"] = [$"limit must be between 1 and {MaxLimit}."],
-            });
+            return errors.ToProblem();
         }
 
-        return TypedResults.Ok(await queries.LatestTripsAsync(take, cancellationToken));
-    }
+        var page = await queries.SearchAsync(search, cancellationToken);
+        if (page.NextCursor is { } cursor)
+        {
+            var next = cursor.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[NextCursorHeader] = next;
+            var query = QueryString.Create(http.Request.Query
+                .Where(p => p.Key != "before")
+                .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v)))
+                .Append(KeyValuePair.Create("before", (string?)next)));
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}{query}>; rel=\"next\"";
+        }
 
-    private static async Task<Ok<PipelineStats>> GetStats(TripQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await queries.StatsAsync(cancellationToken));
+        return TypedResults.Ok(page.Trips);
+    }
 }

@@ -1,4 +1,5 @@
 using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.Data.Ingestion;
 
@@ -10,7 +11,11 @@ public sealed record StoredTrip(
     DateTimeOffset? DropoffUtc,
     decimal TotalAmount,
     IReadOnlyList<DateTimeOffset> WindowStarts,
-    KafkaSource Source);
+    KafkaSource Source)
+{
+    /// <summary>The derived features (see <see cref="TripFeatureExtractor"/>), for the stages that use them, e.g. scoring.</summary>
+    public TripFeatures? Features { get; init; }
+}
 
 /// <summary>A message's place in Kafka. <see cref="LogEpoch"/> tells apart logs that restarted at offset zero.</summary>
 public sealed record KafkaSource(string Topic, int Partition, long Offset, int LogEpoch, DateTimeOffset? Timestamp)

@@ -7,9 +7,11 @@ namespace TaxiAspire.Data.Ingestion;
 /// <summary>
 /// Writes a micro-batch exactly once: trips (binary COPY into a staging table, then inserted unless already stored),
 /// the window contributions of the trips actually inserted, the rejects and the partitions' next offsets, all in one
-/// transaction. Replaying a batch, or a zombie consumer writing one, therefore changes nothing.
+/// transaction. Replaying a batch, or a zombie consumer writing one, therefore changes nothing. With a
+/// <see cref="WindowWatermark"/> the same transaction also closes the windows the watermark has passed and records
+/// each once in <c>window_publications</c>, the outbox the window publisher drains.
 /// </summary>
-public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows windows)
+public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows windows, WindowWatermark? watermark = null)
 {
     private const string CreateStaging = """
         CREATE TEMP TABLE IF NOT EXISTS trip_staging (
@@ -55,6 +57,8 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             INSERT INTO trip_windows AS tw (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum)
             SELECT vendor_id, window_start, window_start + @window_size, trip_count, fare_sum, tip_sum, total_sum, distance_sum
             FROM contributions
+            -- One lock order for every writer: replicas updating the same windows then wait instead of deadlocking.
+            ORDER BY vendor_id, window_start
             ON CONFLICT (vendor_id, window_start) DO UPDATE SET
                 trip_count = tw.trip_count + excluded.trip_count,
                 fare_sum = tw.fare_sum + excluded.fare_sum,
@@ -75,12 +79,36 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
 
     // A stored offset never moves backwards within a log epoch; a stale epoch (a zombie) never overwrites a newer one.
     private const string UpsertProgress = """
-        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch)
-        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs)
+        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch, max_event_time)
+        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs, @max_event_times)
         ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET
             next_offset = GREATEST(co.next_offset, excluded.next_offset),
+            max_event_time = GREATEST(co.max_event_time, excluded.max_event_time),
             updated_at = now()
         WHERE co.log_epoch = excluded.log_epoch
+        """;
+
+    // The watermark is the slowest partition's newest pickup minus the allowed lateness. A window is closed at most
+    // once (closed_at IS NULL re-checked under the row lock), and its snapshot goes to the publication outbox.
+    private const string CloseWindows = """
+        WITH wm AS (
+            SELECT min(max_event_time) - @lateness AS watermark FROM consumer_offsets
+            WHERE consumer_group = @group AND topic = ANY(@topics) AND max_event_time IS NOT NULL
+        ),
+        closed AS (
+            UPDATE trip_windows tw SET closed_at = now()
+            FROM wm
+            WHERE tw.closed_at IS NULL AND tw.window_end <= wm.watermark
+            RETURNING tw.vendor_id, tw.window_start, tw.window_end, tw.trip_count, tw.fare_sum, tw.tip_sum, tw.total_sum,
+                      tw.distance_sum, wm.watermark
+        ),
+        published AS (
+            INSERT INTO window_publications (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum, watermark)
+            SELECT * FROM closed ORDER BY vendor_id, window_start
+            ON CONFLICT (vendor_id, window_start) DO NOTHING
+            RETURNING 1
+        )
+        SELECT count(*)::int FROM published
         """;
 
     public async Task<BatchWriteResult> WriteAsync(TripBatch batch, CancellationToken cancellationToken)
@@ -100,13 +128,18 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         }
 
         var rejects = batch.Rejects.Count > 0 ? await InsertRejectsAsync(connection, batch.Rejects, cancellationToken) : 0;
+        var closed = 0;
         if (batch.Progress.Count > 0)
         {
             await UpsertProgressAsync(connection, batch.ConsumerGroup, batch.Progress, cancellationToken);
+            if (watermark is not null)
+            {
+                closed = await CloseWindowsAsync(connection, batch, watermark.AllowedLateness, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects);
+        return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects, closed);
     }
 
     private static async Task CopyTripsAsync(NpgsqlConnection connection, IReadOnlyList<StoredTrip> trips, CancellationToken cancellationToken)
@@ -179,7 +212,20 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         command.Parameters.AddWithValue("partitions", progress.Select(p => p.Partition).ToArray());
         command.Parameters.AddWithValue("offsets", progress.Select(p => p.NextOffset).ToArray());
         command.Parameters.AddWithValue("epochs", progress.Select(p => p.LogEpoch).ToArray());
+        command.Parameters.Add(new NpgsqlParameter("max_event_times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = progress.Select(p => p.MaxEventTime is { } t ? (DateTime?)t.UtcDateTime : null).ToArray(),
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<int> CloseWindowsAsync(NpgsqlConnection connection, TripBatch batch, TimeSpan lateness, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(CloseWindows, connection);
+        command.Parameters.AddWithValue("lateness", lateness);
+        command.Parameters.AddWithValue("group", batch.ConsumerGroup);
+        command.Parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).Distinct(StringComparer.Ordinal).ToArray());
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,72 +1,91 @@
-using Confluent.Kafka;
 using Microsoft.Extensions.Options;
+using TaxiAspire.Producer.Control;
 using TaxiAspire.Producer.Simulation;
-using TaxiAspire.Trips.Contract;
 
 namespace TaxiAspire.Producer.Publishing;
 
 /// <summary>
-/// Publishes simulated trips at a steady rate, stamped with the current New York wall-clock time. Sends are
-/// fire-and-forget with a delivery report: the idempotent producer retries, failures are logged and counted.
+/// The service's loop: simulated trips at the controlled rate on the live (or accelerated) event clock, plus the
+/// bursts asked for from the dashboard. Never crashes on Kafka trouble: the sink backs off while the broker is away.
 /// </summary>
 internal sealed partial class TripPublisher(
-    IProducer<string, byte[]> producer,
+    KafkaTripSink sink,
+    TripMessageFactory messages,
+    ProducerControl control,
+    LiveEventClock clock,
     IOptions<TripPublisherOptions> options,
-    TripClock clock,
-    TimeProvider timeProvider,
+    TimeProvider time,
     ILogger<TripPublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+
+    // Per tick at most this many: a burst of a million or a catch-up after a stall spreads over ticks and stays stoppable.
+    private const long MaxPerTick = 20_000;
+
+    private long _published;
+    private long _dirty;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var simulator = new TripSimulator(settings.Seed);
-        LogStarting(logger, settings.Topic, settings.RatePerSecond);
+        var pacer = new RatePacer(time, control.RatePerSecond);
+        var version = control.Version;
+        LogStarting(logger, sink.Topic, control.RatePerSecond, settings.DirtyRatio, settings.Speed, control.Paused);
 
-        var started = timeProvider.GetTimestamp();
-        long sent = 0;
-        using var timer = new PeriodicTimer(Tick, timeProvider);
+        using var timer = new PeriodicTimer(Tick, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            // Catch up to where the rate says we should be, so pacing does not drift with timer jitter.
-            var due = (long)(timeProvider.GetElapsedTime(started).TotalSeconds * settings.RatePerSecond);
-            for (; sent < due && !stoppingToken.IsCancellationRequested; sent++)
+            if (control.Version != version)
             {
-                var trip = simulator.Next(clock.ToWallClock(timeProvider.GetUtcNow()));
-                Publish(settings.Topic, trip);
+                version = control.Version;
+                pacer.Reset(control.RatePerSecond);
+                LogControlsChanged(logger, control.Paused, control.RatePerSecond);
             }
+
+            var (burst, dirtyBurst) = control.TakeBurst(MaxPerTick);
+            for (var i = 0L; i < dirtyBurst; i++) await PublishAsync(simulator, forceDirty: true, stoppingToken);
+            for (var i = 0L; i < burst; i++) await PublishAsync(simulator, forceDirty: false, stoppingToken);
+
+            if (!control.Paused)
+            {
+                var due = Math.Min(pacer.Due(), MaxPerTick);
+                for (var i = 0L; i < due; i++) await PublishAsync(simulator, forceDirty: false, stoppingToken);
+                pacer.Sent(due);
+            }
+            else
+            {
+                // Paused time is not owed: resuming starts a fresh baseline.
+                pacer.Reset(control.RatePerSecond);
+            }
+
+            control.Record(_published, _dirty, sink.DeliveryFailures);
         }
     }
 
-    private void Publish(string topic, TripEvent trip)
+    private async ValueTask PublishAsync(TripSimulator simulator, bool forceDirty, CancellationToken cancellationToken)
     {
-        var message = new Message<string, byte[]> { Key = trip.TripId!, Value = TripJsonCodec.Encode(trip) };
-        try
-        {
-            producer.Produce(topic, message, report =>
-            {
-                if (report.Error.IsError)
-                {
-                    LogDeliveryFailed(logger, report.Message.Key, report.Error.Reason);
-                }
-            });
-        }
-        catch (ProduceException<string, byte[]> ex)
-        {
-            LogDeliveryFailed(logger, trip.TripId!, ex.Error.Reason);
-        }
+        var trip = simulator.Next(clock.Now());
+        var (value, isDirty) = messages.Create(trip, forceDirty);
+        await sink.PublishAsync(trip.TripId!, value, isDirty, cancellationToken);
+        _published++;
+        if (isDirty) _dirty++;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        producer.Flush(TimeSpan.FromSeconds(5));
+        var undelivered = sink.Flush(TimeSpan.FromSeconds(5));
+        if (undelivered > 0) LogUndelivered(logger, undelivered);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing simulated trips to {Topic} at {Rate}/s")]
-    private static partial void LogStarting(ILogger logger, string topic, double rate);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Publishing simulated trips to {Topic} at {Rate}/s, {DirtyRatio:P1} dirty, event clock ×{Speed}, paused: {Paused}")]
+    private static partial void LogStarting(ILogger logger, string topic, double rate, double dirtyRatio, double speed, bool paused);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Trip {TripId} was not delivered: {Reason}")]
-    private static partial void LogDeliveryFailed(ILogger logger, string tripId, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Controls changed: paused {Paused}, {Rate} trips/s")]
+    private static partial void LogControlsChanged(ILogger logger, bool paused, double rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} trips were still undelivered at shutdown")]
+    private static partial void LogUndelivered(ILogger logger, int count);
 }

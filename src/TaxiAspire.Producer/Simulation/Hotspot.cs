@@ -3,6 +3,9 @@ namespace TaxiAspire.Producer.Simulation;
 /// <summary>A place trips start or end around, with its share of demand and how far trips scatter from it.</summary>
 internal sealed record Hotspot(string Name, double Longitude, double Latitude, double Weight, double SpreadDegrees, bool IsAirport = false)
 {
+    /// <summary>JFK trips to and from Manhattan pay the flat fare.</summary>
+    public bool IsJfk => Name.StartsWith("JFK", StringComparison.Ordinal);
+
     public static IReadOnlyList<Hotspot> NewYork { get; } =
     [
         new("Midtown", -73.9857, 40.7549, 0.30, 0.010),

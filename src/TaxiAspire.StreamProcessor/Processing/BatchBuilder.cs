@@ -1,19 +1,22 @@
 using Confluent.Kafka;
 using TaxiAspire.Data.Ingestion;
-using TaxiAspire.Trips;
 using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Features;
 using TaxiAspire.Trips.Validation;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.StreamProcessor.Processing;
 
-/// <summary>A batch ready for the database, and the messages to dead-letter before it commits.</summary>
-internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<DeadLetter> DeadLetters);
+/// <summary>A batch ready for the database, the messages it came from, and the ones to dead-letter before it commits.</summary>
+internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> Messages, IReadOnlyList<DeadLetter> DeadLetters);
 
 /// <summary>A rejected message with its reason.</summary>
 internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripRejection Rejection);
 
-/// <summary>Turns consumed messages into a <see cref="TripBatch"/>: validates, derives ids, assigns windows, notes progress.</summary>
+/// <summary>
+/// Turns consumed messages into a <see cref="TripBatch"/>: decodes (span-based, no intermediate strings), validates,
+/// derives ids and features, assigns windows, and notes each partition's next offset and newest event time.
+/// </summary>
 internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windows)
 {
     public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
@@ -41,9 +44,16 @@ internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windo
                 ? TripDecodeResult.Failure(RejectReason.MalformedJson, "the message has no value")
                 : validator.DecodeAndValidate(value);
 
+            var key = (message.Topic, partition);
+            var maxEventTime = progress.TryGetValue(key, out var previous) ? previous.MaxEventTime : null;
             if (result.IsSuccess)
             {
-                trips.Add(ToStoredTrip(result.Trip, source));
+                var stored = ToStoredTrip(result.Trip, source);
+                trips.Add(stored);
+                if (maxEventTime is null || stored.PickupUtc > maxEventTime)
+                {
+                    maxEventTime = stored.PickupUtc;
+                }
             }
             else
             {
@@ -51,22 +61,26 @@ internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windo
                 deadLetters.Add(new DeadLetter(message, result.Rejection));
             }
 
-            progress[(message.Topic, partition)] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch);
+            progress[key] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch, maxEventTime);
         }
 
-        return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, [.. progress.Values]), deadLetters);
+        return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, [.. progress.Values]), messages, deadLetters);
     }
 
     private StoredTrip ToStoredTrip(TripEvent trip, KafkaSource source)
     {
         var pickupUtc = validator.Clock.ToUtc(trip.PickupDateTime);
+        var features = TripFeatureExtractor.Extract(trip);
         return new StoredTrip(
             TripId: string.IsNullOrEmpty(trip.TripId) ? source.DerivedTripId() : trip.TripId,
             Trip: trip,
             PickupUtc: pickupUtc,
             DropoffUtc: trip.DropoffDateTime is { } dropoff ? validator.Clock.ToUtc(dropoff) : null,
-            TotalAmount: TripMoney.TotalCost(trip),
+            TotalAmount: features.TotalCost,
             WindowStarts: [.. windows.StartsContaining(pickupUtc)],
-            Source: source);
+            Source: source)
+        {
+            Features = features,
+        };
     }
 }

@@ -13,6 +13,10 @@ public sealed class StreamProcessorOptions
     [Required]
     public string DeadLetterTopic { get; set; } = "taxi_trips_dlq";
 
+    /// <summary>Where each closed window is published once, as JSON.</summary>
+    [Required]
+    public string WindowsTopic { get; set; } = "taxi_trip_windows";
+
     /// <summary>The consumer group; also the key of the offsets stored in PostgreSQL.</summary>
     [Required]
     public string ConsumerGroup { get; set; } = "stream-processor";
@@ -21,7 +25,37 @@ public sealed class StreamProcessorOptions
     [Range(1, 1_000_000)]
     public int MaxBatchSize { get; set; } = 5_000;
 
-    /// <summary>…or this long after its first message, whichever comes first.</summary>
+    /// <summary>…or this long after its first message, whichever comes first. Bounds latency at low rates.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Built batches waiting for the database. Parsing overlaps the previous batch's write; beyond this many the
+    /// consume loop stops reading, so memory stays bounded when PostgreSQL is slower than Kafka.
+    /// </summary>
+    [Range(1, 16)]
+    public int MaxBatchesInFlight { get; set; } = 2;
+
+    /// <summary>librdkafka's prefetch bound (queued.max.messages.kbytes), the other half of bounded memory.</summary>
+    [Range(1024, 1_048_576)]
+    public int PrefetchKilobytes { get; set; } = 16 * 1024;
+
+    /// <summary>How far behind the slowest partition's newest pickup a trip may arrive before its windows close.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the window publisher looks for newly closed windows.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan WindowPublishInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The window producer's delivery timeout. A publisher that just became leader waits a little longer than this
+    /// before reading the topic's tail, so a previous leader's last deliveries have landed or failed by then.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan WindowDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long batches in hand may keep retrying a database that does not answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaxiAspire.Api.Validation;
+using TaxiAspire.Data.Queries;
+
+namespace TaxiAspire.Api.Endpoints;
+
+/// <summary><c>/api/windows</c>: hopping-window aggregates per vendor with their averages and the model's error.</summary>
+internal static class WindowEndpoints
+{
+    public const int DefaultLimit = 288;
+    public const int MaxLimit = 5_000;
+    public const string CachePolicy = "windows";
+
+    // Without a range the newest windows are wanted; these bounds let one query shape serve both cases.
+    private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
+    private static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static RouteGroupBuilder MapWindowEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/windows", GetWindows)
+            .WithName("GetWindows")
+            .WithTags("Windows")
+            .WithSummary("Hopping windows, newest first")
+            .WithDescription("Filters: vendor (id), from/to (ISO 8601 window start, [from, to)), limit. Averages are per trip; model_mae is the mean absolute error of the scored trips.")
+            .CacheOutput(CachePolicy);
+        return group;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<WindowView>>, ValidationProblem>> GetWindows(
+        WindowQueries queries,
+        CancellationToken cancellationToken,
+        string? vendor = null,
+        string? from = null,
+        string? to = null,
+        string? limit = null)
+    {
+        var errors = new ParameterErrors();
+        var vendorId = errors.OptionalInt("vendor", vendor, 1, short.MaxValue);
+        var start = errors.OptionalInstant("from", from);
+        var end = errors.OptionalInstant("to", to);
+        var take = errors.Int("limit", limit, DefaultLimit, 1, MaxLimit);
+        errors.RequireOrder("from", start, "to", end);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return TypedResults.Ok(await queries.WindowsAsync(vendorId, start ?? Earliest, end ?? Latest, take, cancellationToken));
+    }
+}

@@ -1,0 +1,46 @@
+namespace TaxiAspire.Api.Models;
+
+/// <summary>One registered version of the fare model, with the metrics of its evaluation.</summary>
+public sealed record ModelVersionView(
+    string Name,
+    int Version,
+    IReadOnlyList<string> Aliases,
+    DateTimeOffset? CreatedAt,
+    string? RunId,
+    IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>The registered versions of the fare model and which one is champion.</summary>
+public sealed record ModelCatalogView(string Name, int? ChampionVersion, IReadOnlyList<ModelVersionView> Versions);
+
+/// <summary>The champion's estimate for one trip.</summary>
+public sealed record FarePrediction(double PredictedFare, string ModelName, int ModelVersion);
+
+/// <summary>
+/// What the API needs from the model registry. The model lifecycle builds the registry itself (MLflow or a local
+/// folder); an adapter over it implements this small interface, so the API does not depend on how models are stored.
+/// </summary>
+public interface IModelCatalog
+{
+    Task<ModelCatalogView> GetAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Scores a trip with the current champion; null when there is no champion to score with.</summary>
+public interface IFarePredictor
+{
+    Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Stands in until a registry is wired: no versions, no champion. The endpoints then answer honestly (an empty
+/// list, 404 for a champion, 503 for predict) instead of inventing a model.
+/// </summary>
+internal sealed class NoModelRegistry : IModelCatalog, IFarePredictor
+{
+    public const string ModelName = "TaxiFarePrediction";
+
+    public Task<ModelCatalogView> GetAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ModelCatalogView(ModelName, null, []));
+
+    public Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult<FarePrediction?>(null);
+}

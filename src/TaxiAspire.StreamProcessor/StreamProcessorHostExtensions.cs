@@ -1,0 +1,85 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using TaxiAspire.Data.Ingestion;
+using TaxiAspire.Data.Windows;
+using TaxiAspire.StreamProcessor.Processing;
+using TaxiAspire.StreamProcessor.Windows;
+using TaxiAspire.Trips.Validation;
+using TaxiAspire.Trips.Windows;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Registers the whole stream processor on a host: the service itself (Program.cs) and the integration tests that run
+/// several replicas in one process both use this, so they test the same wiring. Expects an
+/// <see cref="Npgsql.NpgsqlDataSource"/> ("taxidb") and the <c>kafka</c> connection string.
+/// </summary>
+public static class StreamProcessorHostExtensions
+{
+    public const string KafkaConnectionName = "kafka";
+
+    public static IHostApplicationBuilder AddStreamProcessor(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddOptions<StreamProcessorOptions>()
+            .BindConfiguration(StreamProcessorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TripValidationOptions>()
+            .BindConfiguration(TripValidationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var processorSettings = builder.Configuration.GetSection(StreamProcessorOptions.SectionName).Get<StreamProcessorOptions>() ?? new();
+        builder.AddKafkaConsumer<byte[]?, byte[]?>(
+            KafkaConnectionName,
+            (services, consumer) =>
+            {
+                var seeker = services.GetRequiredService<StoredOffsetSeeker>();
+                consumer.SetPartitionsAssignedHandler(seeker.OnAssigned)
+                    .SetPartitionsRevokedHandler(seeker.OnRevoked)
+                    .SetPartitionsLostHandler(seeker.OnRevoked);
+            },
+            config =>
+            {
+                config.GroupId = processorSettings.ConsumerGroup;
+                // PostgreSQL holds the offsets that count. Kafka gets them too, only for lag tools: stored after each
+                // database commit (never by librdkafka on its own) and sent by the background auto-commit.
+                config.EnableAutoCommit = true;
+                config.EnableAutoOffsetStore = false;
+                config.AutoOffsetReset = AutoOffsetReset.Earliest;
+                config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+                // The prefetch queue is the part of memory the batch bound does not cover.
+                config.QueuedMaxMessagesKbytes = processorSettings.PrefetchKilobytes;
+                config.QueuedMinMessages = Math.Max(processorSettings.MaxBatchSize, 1_000);
+            });
+        builder.AddKafkaProducer<byte[]?, byte[]?>(KafkaConnectionName, configureConfig: config =>
+        {
+            config.EnableIdempotence = true;
+            config.Acks = Acks.All;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(HoppingWindows.Default);
+        builder.Services.AddSingleton(sp => new WindowWatermark(
+            sp.GetRequiredService<HoppingWindows>(), sp.GetRequiredService<IOptions<StreamProcessorOptions>>().Value.AllowedLateness));
+        builder.Services.AddSingleton(sp => new TripValidator(
+            sp.GetRequiredService<IOptions<TripValidationOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<PartitionEpochs>();
+        builder.Services.AddSingleton<ConsumerProgressStore>();
+        builder.Services.AddSingleton(sp => new TripBatchWriter(
+            sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<HoppingWindows>(), sp.GetRequiredService<WindowWatermark>()));
+        builder.Services.AddSingleton<StoredOffsetSeeker>();
+        builder.Services.AddSingleton<BatchBuilder>();
+        builder.Services.AddSingleton<BatchCommitter>();
+        builder.Services.AddSingleton<DeadLetterPublisher>();
+        builder.Services.AddSingleton<StreamProcessorMetrics>();
+        builder.Services.AddSingleton<WindowPublicationStore>();
+        builder.Services.AddSingleton<WindowProducerFactory>();
+        builder.Services.AddHostedService<TripStreamWorker>();
+        builder.Services.AddHostedService<WindowPublisher>();
+        return builder;
+    }
+}

@@ -1,0 +1,21 @@
+namespace TaxiAspire.Trainer.Training;
+
+/// <summary>What one training run came to.</summary>
+public sealed record TrainingOutcome(
+    TrainingStatus Status,
+    string Trigger,
+    DateTimeOffset FinishedAt,
+    int Rows,
+    string? Version = null,
+    bool Promoted = false,
+    FareModelMetrics? Metrics = null,
+    FareModelMetrics? ChampionMetrics = null,
+    string? ChampionVersion = null,
+    string? Detail = null);
+
+public enum TrainingStatus
+{
+    Registered,
+    NotEnoughData,
+    Failed,
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TaxiAspire.ModelRegistry;
+using TaxiAspire.Trainer.Training;
+
+namespace TaxiAspire.Trainer.Worker;
+
+/// <summary>
+/// Decides when to train: first as soon as taxidb holds enough trips (waiting, not failing, on an empty database),
+/// then on demand, on the schedule, and when the live error drifts above the champion's holdout error.
+/// </summary>
+internal sealed partial class TrainerWorker(
+    TrainingDataStore data,
+    IModelRegistry registry,
+    FareModelTrainer trainer,
+    TrainingTriggers triggers,
+    TrainerStatus status,
+    IOptions<TrainerOptions> trainerOptions,
+    IOptions<ModelRegistryOptions> registryOptions,
+    TimeProvider timeProvider,
+    ILogger<TrainerWorker> logger) : BackgroundService
+{
+    private DateTimeOffset? _lastRun;
+    private DateTimeOffset _driftQuietUntil;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = trainerOptions.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var trigger = triggers.Reader.TryRead(out var requested) ? requested : await DueTriggerAsync(options, stoppingToken);
+                if (trigger is not null)
+                {
+                    await TrainAsync(options, trigger, stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or HttpRequestException or IOException or InvalidOperationException or ModelNotFoundException
+                                           or ModelRegistry.Mlflow.MlflowException or TimeoutException)
+            {
+                // The database or the registry is away; the next poll tries again.
+                LogCycleFailed(logger, ex);
+                status.Record(new TrainingOutcome(TrainingStatus.Failed, "poll", timeProvider.GetUtcNow(), 0, Detail: ex.Message));
+            }
+
+            // Sleep until the next poll, or until someone asks for a run.
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var delay = Task.Delay(options.PollInterval, timeProvider, wake.Token);
+            var request = triggers.Reader.WaitToReadAsync(wake.Token).AsTask();
+            await Task.WhenAny(delay, request);
+            await wake.CancelAsync();
+            await Task.WhenAll(delay, request).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<string?> DueTriggerAsync(TrainerOptions options, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var champion = await registry.GetByAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
+        if (champion is null)
+        {
+            // Cheap check first: counting trips is far less work than loading them.
+            return await data.CountAsync(cancellationToken) >= options.MinTrainingRows ? "initial" : null;
+        }
+
+        if (options.Schedule > TimeSpan.Zero && (_lastRun is null ? now - champion.CreatedAt : now - _lastRun.Value) >= options.Schedule)
+        {
+            return "schedule";
+        }
+
+        if (now < _driftQuietUntil || champion.Metric(FareModelMetrics.MaeKey) is not { } championMae)
+        {
+            return null;
+        }
+
+        var (liveMae, scored) = await data.LiveErrorAsync(options.DriftLookback, cancellationToken);
+        if (liveMae is { } live && scored >= options.DriftMinScoredTrips && live > championMae * options.DriftFactor)
+        {
+            LogDrift(logger, live, championMae, options.DriftFactor);
+            _driftQuietUntil = now + options.DriftCooldown;
+            return "drift";
+        }
+
+        return null;
+    }
+
+    private async Task TrainAsync(TrainerOptions options, string trigger, CancellationToken cancellationToken)
+    {
+        var rows = await data.LoadAsync(options.MaxTrainingRows, cancellationToken);
+        var run = new TrainingRun(trainer, registry, options, registryOptions.Value.ExperimentName, timeProvider, logger);
+        var outcome = await run.ExecuteAsync(rows, trigger, "taxidb", cancellationToken);
+        status.Record(outcome);
+        if (outcome.Status == TrainingStatus.NotEnoughData)
+        {
+            LogWaitingForData(logger, outcome.Rows, options.MinTrainingRows);
+            return;
+        }
+
+        _lastRun = outcome.FinishedAt;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for data: {Rows} usable trips, {Needed} needed")]
+    private static partial void LogWaitingForData(ILogger logger, int rows, int needed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live MAE {Live:F3} exceeds the champion's {Champion:F3} × {Factor}: retraining")]
+    private static partial void LogDrift(ILogger logger, double live, double champion, double factor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training cycle failed; retrying at the next poll")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,3 @@
+using TaxiAspire.IntegrationTests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]

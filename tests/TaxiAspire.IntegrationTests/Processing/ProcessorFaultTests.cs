@@ -1,0 +1,88 @@
+using Npgsql;
+using TaxiAspire.IntegrationTests.Infrastructure;
+using TaxiAspire.LocalInfrastructure.Kafka;
+using TaxiAspire.LocalInfrastructure.Postgres;
+
+namespace TaxiAspire.IntegrationTests.Processing;
+
+/// <summary>PostgreSQL going away and coming back: the batch in hand is retried with backoff, nothing lost or doubled.</summary>
+public class DatabaseOutageTests(KafkaFixture kafka)
+{
+    [Fact]
+    public async Task PostgreSQL_down_mid_stream_then_back_loses_and_doubles_nothing()
+    {
+        // A server of this test's own: stopping the shared one would fail every other test. Not a throwaway one,
+        // since those cannot be started again.
+        var root = Path.Combine(Path.GetTempPath(), $"taxiaspire-outage-{Guid.NewGuid():N}");
+        using var cleanup = new FolderCleanup(root); // declared first: disposed after the server stopped
+        await using var server = LocalPostgresServer.Create(new LocalPostgresOptions { RootDirectory = root, Fsync = false });
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        var scenario = await ProcessorScenario.CreateAsync(kafka.BootstrapServers, kafka.CreateTopicAsync, _ => CreateDatabaseAsync(server));
+        const int messages = 6_000;
+        await scenario.ProduceAsync(0, messages / 2, 25);
+
+        await using (var processor = await ProcessorHost.StartAsync(scenario))
+        {
+            await scenario.WaitUntilStoredAsync(messages / 6, TimeSpan.FromSeconds(30));
+            await server.StopAsync(TestContext.Current.CancellationToken);
+            await scenario.ProduceAsync(messages / 2, messages, 25);
+            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            await server.StartAsync(TestContext.Current.CancellationToken);
+            await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(40));
+        }
+
+        await scenario.AssertExactlyOnceAsync(messages, 25);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private sealed class FolderCleanup(string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(LocalPostgresServer server)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("CREATE DATABASE taxidb_outage", connection);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        return server.GetConnectionString("taxidb_outage");
+    }
+}
+
+/// <summary>A Kafka broker down for a while: the processor resumes by itself, nothing lost or doubled.</summary>
+public class BrokerOutageTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_broker_down_mid_stream_then_up_resumes_and_loses_and_doubles_nothing()
+    {
+        // A cluster of this test's own: the shared one serves tests that must not see a broker vanish.
+        await using var cluster = MockKafkaCluster.Start(new MockKafkaClusterOptions { BrokerCount = 3 });
+        var scenario = await ProcessorScenario.CreateAsync(
+            cluster.BootstrapServers, (name, partitions) => { cluster.CreateTopic(name, partitions); return Task.CompletedTask; }, postgres.CreateDatabaseAsync);
+        const int messages = 6_000;
+        await scenario.ProduceAsync(0, messages / 2, 25);
+
+        await using (var processor = await ProcessorHost.StartAsync(scenario))
+        {
+            await scenario.WaitUntilStoredAsync(messages / 6, TimeSpan.FromSeconds(30));
+            cluster.SetBrokerDown(1);
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            cluster.SetBrokerUp(1);
+            await scenario.ProduceAsync(messages / 2, messages, 25);
+            await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(45));
+        }
+
+        await scenario.AssertExactlyOnceAsync(messages, 25);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TaxiAspire.IntegrationTests.Infrastructure;
+using TaxiAspire.Producer;
+using TaxiAspire.Producer.Control;
+using TaxiAspire.Trips.Validation;
+
+namespace TaxiAspire.IntegrationTests.Producer;
+
+/// <summary>The producer as the AppHost runs it: the control endpoints the dashboard commands call, and broker faults.</summary>
+public sealed class ProducerServiceTests(KafkaFixture kafka)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Dashboard_controls_pause_burst_and_reject_bad_input()
+    {
+        var topic = ProducerKafka.UniqueTopic("controls");
+        await kafka.CreateTopicAsync(topic, partitions: 1);
+        await using var app = await StartAsync(kafka.BootstrapServers, topic, ("Producer:StartPaused", "true"), ("Producer:DirtyRatio", "0"));
+        using var http = new HttpClient { BaseAddress = Address(app) };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/health", UriKind.Relative), Token)).StatusCode);
+        Assert.True((await Status(http)).Paused);
+        (await http.PostAsync(new Uri("/control/burst?count=36&dirty=true", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
+        (await http.PostAsync(new Uri("/control/burst?count=64", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync(new Uri("/control/rate?tripsPerSecond=0", UriKind.Relative), null, Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync(new Uri("/control/burst?count=0", UriKind.Relative), null, Token)).StatusCode);
+
+        var messages = ProducerKafka.ReadAll(kafka.BootstrapServers, topic, 100, TimeSpan.FromSeconds(30));
+        Assert.Equal(100, messages.Count);
+        var validator = new TripValidator(new TripValidationOptions(), TimeProvider.System);
+        var reasons = messages.Select(m => validator.DecodeAndValidate(m.Message.Value).Rejection?.Reason).ToList();
+        Assert.Equal(36, reasons.Count(r => r is not null));
+        Assert.Equal(TripDefects.Reasons.Order(), reasons.OfType<RejectReason>().Distinct().Order());
+        Assert.True((await Status(http)).Paused, "a burst does not resume the stream");
+
+        (await http.PostAsync(new Uri("/control/rate?tripsPerSecond=200", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
+        (await http.PostAsync(new Uri("/control/resume", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(1), Token);
+        var running = await Status(http);
+        Assert.False(running.Paused);
+        Assert.Equal(200, running.TripsPerSecond);
+        Assert.InRange(running.Published, 150, 400);
+    }
+
+    [Fact]
+    public async Task An_unreachable_broker_is_survived_and_its_delivery_failures_counted()
+    {
+        await using var app = await StartAsync("127.0.0.1:9", "nowhere",
+            ("Producer:RatePerSecond", "50"), ("Kafka:Producer:Config:MessageTimeoutMs", "1000"), ("Kafka:Producer:DisableHealthChecks", "true"));
+        using var http = new HttpClient { BaseAddress = Address(app) };
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        ProducerStatus status;
+        do
+        {
+            await Task.Delay(500, Token);
+            status = await Status(http);
+        }
+        while (status.DeliveryFailures == 0 && DateTime.UtcNow < deadline);
+
+        Assert.True(status.DeliveryFailures > 0, "delivery failures are counted");
+        Assert.True(status.Published > 0);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/alive", UriKind.Relative), Token)).StatusCode);
+    }
+
+    private static async Task<WebApplication> StartAsync(string bootstrap, string topic, params (string Key, string Value)[] settings)
+    {
+        var app = ProducerService.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:kafka"] = bootstrap,
+                ["Producer:Topic"] = topic,
+            }.Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
+        });
+        await app.StartAsync(Token);
+        return app;
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    private static async Task<ProducerStatus> Status(HttpClient http) =>
+        (await http.GetFromJsonAsync<ProducerStatus>(new Uri("/control", UriKind.Relative), Token))!;
+}
