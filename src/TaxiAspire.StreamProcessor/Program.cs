@@ -1,7 +1,10 @@
+using TaxiAspire.StreamProcessor.Scoring;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("taxidb");
 builder.AddStreamProcessor();
+builder.AddChampionScoring();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -84,7 +84,7 @@ internal static partial class ProducerCli
                     return RunPlan.Stream(run, TripSources.Backfill(slices), pace, limit, total);
                 }
 
-                var simulator = new TripSimulator(settings.Seed);
+                var simulator = TripSimulator.ForLiveRun(settings.Seed, run.Time.GetUtcNow());
                 return RunPlan.Stream(run, TripSources.Live(simulator, new LiveEventClock(run.Time, run.Zone, parse.GetValue(speed))), pace, limit, limit);
             }, cancellationToken);
         });

@@ -28,7 +28,7 @@ internal sealed partial class TripPublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var simulator = new TripSimulator(settings.Seed);
+        var simulator = TripSimulator.ForLiveRun(settings.Seed, time.GetUtcNow());
         var pacer = new RatePacer(time, control.RatePerSecond);
         var version = control.Version;
         LogStarting(logger, sink.Topic, control.RatePerSecond, settings.DirtyRatio, settings.Speed, control.Paused);

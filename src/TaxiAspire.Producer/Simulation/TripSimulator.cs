@@ -29,6 +29,13 @@ internal sealed class TripSimulator
     {
     }
 
+    /// <summary>
+    /// A live simulator: its ids also name the run, so a restart with the same seed (same trips, new pickup times)
+    /// does not reuse ids that taxidb already holds; the processor would otherwise drop the new trips as duplicates.
+    /// </summary>
+    public static TripSimulator ForLiveRun(int seed, DateTimeOffset runStartedAt) =>
+        new(seed, string.Create(CultureInfo.InvariantCulture, $"sim-{seed}-{runStartedAt:yyyyMMddHHmmss}-"));
+
     /// <param name="seed">The random seed.</param>
     /// <param name="idPrefix">Trip ids are this prefix and a sequence number; simulators running side by side need distinct ones.</param>
     public TripSimulator(int seed, string idPrefix)

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Scoring;
 using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Features;
 using TaxiAspire.Trips.Validation;
@@ -17,7 +18,8 @@ internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripR
 /// Turns consumed messages into a <see cref="TripBatch"/>: decodes (span-based, no intermediate strings), validates,
 /// derives ids and features, assigns windows, and notes each partition's next offset and newest event time.
 /// </summary>
-internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windows)
+// The scorer is optional: without a registry (tests, a processor alone) trips are stored unscored.
+internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windows, TripScorer? scorer = null)
 {
     public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
     {
@@ -64,6 +66,7 @@ internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windo
             progress[key] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch, maxEventTime);
         }
 
+        scorer?.Score(trips);
         return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, [.. progress.Values]), messages, deadLetters);
     }
 

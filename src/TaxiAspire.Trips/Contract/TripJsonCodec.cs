@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using TaxiAspire.Trips.Validation;
 
@@ -247,33 +246,76 @@ public static class TripJsonCodec
         ArgumentNullException.ThrowIfNull(trip);
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
-        if (trip.TripId is not null) writer.WriteString(TripFields.TripId, trip.TripId);
-        writer.WriteNumber(TripFields.VendorId, trip.VendorId);
-        WriteDateTime(writer, TripFields.PickupDateTime, trip.PickupDateTime);
-        if (trip.DropoffDateTime is { } dropoff) WriteDateTime(writer, TripFields.DropoffDateTime, dropoff);
-        writer.WriteNumber(TripFields.PassengerCount, trip.PassengerCount);
-        writer.WriteNumber(TripFields.TripDistance, Math.Round(trip.TripDistance, 2));
-        WriteOptional(writer, TripFields.PickupLongitude, trip.PickupLongitude);
-        WriteOptional(writer, TripFields.PickupLatitude, trip.PickupLatitude);
-        WriteOptional(writer, TripFields.DropoffLongitude, trip.DropoffLongitude);
-        WriteOptional(writer, TripFields.DropoffLatitude, trip.DropoffLatitude);
-        writer.WriteNumber(TripFields.PaymentType, trip.PaymentType);
-        if (trip.RateCodeId is { } rate) writer.WriteNumber(TripFields.RateCodeId, rate);
-        writer.WriteNumber(TripFields.FareAmount, trip.FareAmount);
-        writer.WriteNumber(TripFields.TipAmount, trip.TipAmount);
+        if (trip.TripId is not null) writer.WriteString(EncodedNames.TripId, trip.TripId);
+        writer.WriteNumber(EncodedNames.VendorId, trip.VendorId);
+        WriteDateTime(writer, EncodedNames.PickupDateTime, trip.PickupDateTime);
+        if (trip.DropoffDateTime is { } dropoff) WriteDateTime(writer, EncodedNames.DropoffDateTime, dropoff);
+        writer.WriteNumber(EncodedNames.PassengerCount, trip.PassengerCount);
+        writer.WriteNumber(EncodedNames.TripDistance, Math.Round(trip.TripDistance, 2));
+        WriteOptional(writer, EncodedNames.PickupLongitude, trip.PickupLongitude);
+        WriteOptional(writer, EncodedNames.PickupLatitude, trip.PickupLatitude);
+        WriteOptional(writer, EncodedNames.DropoffLongitude, trip.DropoffLongitude);
+        WriteOptional(writer, EncodedNames.DropoffLatitude, trip.DropoffLatitude);
+        writer.WriteNumber(EncodedNames.PaymentType, trip.PaymentType);
+        if (trip.RateCodeId is { } rate) writer.WriteNumber(EncodedNames.RateCodeId, rate);
+        writer.WriteNumber(EncodedNames.FareAmount, trip.FareAmount);
+        writer.WriteNumber(EncodedNames.TipAmount, trip.TipAmount);
         writer.WriteEndObject();
     }
 
-    private static void WriteDateTime(Utf8JsonWriter writer, string field, DateTime value)
+    // Formats yyyy-MM-dd HH:mm:ss digit by digit: a custom DateTime format string is re-parsed on every call, and
+    // the producer's backfill encodes hundreds of thousands of trips a second.
+    private static void WriteDateTime(Utf8JsonWriter writer, JsonEncodedText field, DateTime value)
     {
         Span<byte> text = stackalloc byte[19];
-        var ok = value.TryFormat(text, out var written, TripFields.DateTimeFormat, CultureInfo.InvariantCulture);
-        writer.WriteString(field, ok && written == 19 ? text : Encoding.UTF8.GetBytes(FormatContractDateTime(value)));
+        Four(text, value.Year);
+        text[4] = (byte)'-';
+        Two(text[5..], value.Month);
+        text[7] = (byte)'-';
+        Two(text[8..], value.Day);
+        text[10] = (byte)' ';
+        Two(text[11..], value.Hour);
+        text[13] = (byte)':';
+        Two(text[14..], value.Minute);
+        text[16] = (byte)':';
+        Two(text[17..], value.Second);
+        writer.WriteString(field, text);
+
+        static void Two(Span<byte> span, int number)
+        {
+            span[0] = (byte)('0' + (number / 10));
+            span[1] = (byte)('0' + (number % 10));
+        }
+
+        static void Four(Span<byte> span, int number)
+        {
+            Two(span, number / 100);
+            Two(span[2..], number % 100);
+        }
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, string field, double? value)
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText field, double? value)
     {
         if (value is { } v) writer.WriteNumber(field, Math.Round(v, 6));
+    }
+
+    /// <summary>Property names pre-encoded once (immutable), so writing them is a copy.</summary>
+    private static class EncodedNames
+    {
+        public static readonly JsonEncodedText TripId = JsonEncodedText.Encode(TripFields.TripId);
+        public static readonly JsonEncodedText VendorId = JsonEncodedText.Encode(TripFields.VendorId);
+        public static readonly JsonEncodedText PickupDateTime = JsonEncodedText.Encode(TripFields.PickupDateTime);
+        public static readonly JsonEncodedText DropoffDateTime = JsonEncodedText.Encode(TripFields.DropoffDateTime);
+        public static readonly JsonEncodedText PassengerCount = JsonEncodedText.Encode(TripFields.PassengerCount);
+        public static readonly JsonEncodedText TripDistance = JsonEncodedText.Encode(TripFields.TripDistance);
+        public static readonly JsonEncodedText PickupLongitude = JsonEncodedText.Encode(TripFields.PickupLongitude);
+        public static readonly JsonEncodedText PickupLatitude = JsonEncodedText.Encode(TripFields.PickupLatitude);
+        public static readonly JsonEncodedText DropoffLongitude = JsonEncodedText.Encode(TripFields.DropoffLongitude);
+        public static readonly JsonEncodedText DropoffLatitude = JsonEncodedText.Encode(TripFields.DropoffLatitude);
+        public static readonly JsonEncodedText PaymentType = JsonEncodedText.Encode(TripFields.PaymentType);
+        public static readonly JsonEncodedText RateCodeId = JsonEncodedText.Encode(TripFields.RateCodeId);
+        public static readonly JsonEncodedText FareAmount = JsonEncodedText.Encode(TripFields.FareAmount);
+        public static readonly JsonEncodedText TipAmount = JsonEncodedText.Encode(TripFields.TipAmount);
     }
 
     /// <summary>Collects field values while reading; required ones are checked at the end.</summary>
