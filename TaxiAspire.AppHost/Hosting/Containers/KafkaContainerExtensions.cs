@@ -20,6 +20,10 @@ public static class KafkaContainerExtensions
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(kafka, async (_, ct) =>
             connectionString = await kafka.ConnectionStringExpression.GetValueAsync(ct));
 
+        // Before anyone produces: auto-created topics would get a single partition.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(kafka, async (_, _) =>
+            await KafkaTopicCreator.EnsureCreatedAsync(connectionString!, PipelineTopics.All));
+
         var healthCheckKey = $"{name}_check";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey,

@@ -11,13 +11,9 @@ public static class LocalKafkaBuilderExtensions
 {
     private const int BrokerCount = 3;
 
-    /// <summary>The topics the pipeline uses; the mock cluster cannot create topics on request.</summary>
-    private static readonly MockTopic[] PipelineTopics =
-    [
-        new("taxi_trips", 12),
-        new("taxi_trips_dlq", 3),
-        new("taxi_trip_windows", 3),
-    ];
+    /// <summary>The mock cluster cannot create topics on request, so they are created with it.</summary>
+    private static readonly MockTopic[] MockTopics =
+        [.. TaxiAspire.AppHost.Hosting.PipelineTopics.All.Select(t => new MockTopic(t.Name, t.Partitions))];
 
     /// <summary>
     /// Kafka without a container runtime: a 3-broker librdkafka mock cluster created in the AppHost process when the
@@ -65,7 +61,7 @@ public static class LocalKafkaBuilderExtensions
                 new MockKafkaClusterOptions
                 {
                     BrokerCount = BrokerCount,
-                    Topics = PipelineTopics,
+                    Topics = MockTopics,
                     BootstrapPort = resource.BootstrapPort,
                 },
                 logger);
@@ -94,7 +90,7 @@ public static class LocalKafkaBuilderExtensions
                 .. s.Properties.Where(p => p.Name is not ("kafka.bootstrap.internal" or "kafka.brokers" or "kafka.topics" or "librdkafka.path")),
                 new("kafka.bootstrap.internal", cluster.BootstrapServers),
                 new("kafka.brokers", string.Join(", ", cluster.Brokers.Select(b => $"{b.Id}={b.Address}"))),
-                new("kafka.topics", string.Join(", ", PipelineTopics.Select(t => $"{t.Name} ({t.Partitions})"))),
+                new("kafka.topics", string.Join(", ", MockTopics.Select(t => $"{t.Name} ({t.Partitions})"))),
                 new("librdkafka.path", cluster.LibraryPath),
             ],
         });
