@@ -9,6 +9,9 @@ var mode = builder.AddInfrastructureMode(settings);
 var kafka = builder.AddTaxiKafka("kafka", mode, settings);
 var taxidb = builder.AddTaxiDatabase("postgres", "taxidb", mode, settings);
 
+// Fare models: MLflow (containers, or `mlflow` on PATH) or the AppHost's registry folder; see Hosting/ModelRegistryExtensions.
+var modelRegistry = builder.AddTaxiModelRegistry("mlflow", mode, settings, taxidb);
+
 // The schema, applied once before anyone reads or writes.
 var migrations = builder.AddProject<Projects.TaxiAspire_MigrationService>("migrations")
     .WithReference(taxidb)
@@ -25,6 +28,7 @@ builder.AddProject<Projects.TaxiAspire_Producer>("producer")
 builder.AddProject<Projects.TaxiAspire_StreamProcessor>("stream-processor")
     .WithReference(kafka)
     .WithReference(taxidb)
+    .WithReference(modelRegistry) // scores with the champion once there is one; flows unscored until then
     .WaitFor(kafka)
     .WaitForCompletion(migrations)
     .WithReplicas(settings.ProcessorReplicas)
@@ -43,6 +47,14 @@ builder.AddProject<Projects.TaxiAspire_Api>("api")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
-// Room for the model lifecycle: MLflow and the trainer join here.
+// Model lifecycle: the trainer trains from taxidb, registers versions and moves `champion`; the processor follows it.
+builder.AddProject<Projects.TaxiAspire_Trainer>("trainer")
+    .WithReference(taxidb)
+    .WithReference(modelRegistry)
+    .WaitForCompletion(migrations)
+    .WaitFor(modelRegistry)
+    .WithHttpEndpoint()
+    .WithHttpHealthCheck("/health")
+    .WithHttpCommand("/retrain", "Train now", commandOptions: new HttpCommandOptions { Method = HttpMethod.Post });
 
 builder.Build().Run();

@@ -21,7 +21,6 @@ builder.AddNpgsqlDataSource("taxidb");
 
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(HoppingWindows.Default);
-builder.Services.AddSingleton<ScoringColumnsProbe>();
 builder.Services.AddSingleton<TripQueries>();
 builder.Services.AddSingleton<WindowQueries>();
 builder.Services.AddSingleton<StatsQueries>();
@@ -117,6 +116,10 @@ builder.Services.AddOutputCache(cache => cache.AddPolicy(
     WindowEndpoints.CachePolicy, policy => policy.Expire(TimeSpan.FromSeconds(1)).SetVaryByQuery("vendor", "from", "to", "limit")));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// The AppHost runs the API from its build output in the Production environment (it has no launch profile), where
+// package assets (_framework/blazor.web.js, Radzen's files) are found only through the build's static web assets
+// manifest. This reads it when present; a published app has the files in wwwroot and no manifest, so it is a no-op.
+builder.WebHost.UseStaticWebAssets();
 // The security headers already forbid framing (X-Frame-Options: DENY); antiforgery would add a second, weaker value.
 builder.Services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
 builder.Services.AddRadzenComponents();

@@ -67,7 +67,8 @@ public class ContainersModeModelTests
         var image = Assert.Single(postgres.Annotations.OfType<ContainerImageAnnotation>());
         Assert.Equal("library/postgres", image.Image);
         Assert.Equal(5432, postgres.PrimaryEndpoint.EndpointAnnotation.Port);
-        Assert.Equal("taxidb", Assert.Single(postgres.Databases).Key);
+        // taxidb, and mlflowdb: MLflow's backend store lives on the same server (see MlflowModelTests).
+        Assert.Equal(["mlflowdb", "taxidb"], postgres.Databases.Keys.Order());
         Assert.Contains(builder.Resources, r => r.Name.StartsWith("postgres-pgweb", StringComparison.Ordinal) || r.Name == "pgweb");
     }
 

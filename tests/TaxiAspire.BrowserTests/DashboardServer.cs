@@ -38,7 +38,6 @@ public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
         }
 
         DataSource = NpgsqlDataSource.Create(connectionString);
-        await AddModelColumnsAsync();
         await WriteTripsAsync(300, rejects: 12);
 
         _factory = new KestrelFactory(connectionString);
@@ -85,24 +84,14 @@ public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
         await ScoreAsync();
     }
 
-    // Scoring belongs to the model lifecycle (its own migration and the processor); the test stands in for it with
-    // the same columns, so the page's model views are exercised on a real database.
-    private async Task AddModelColumnsAsync()
-    {
-        await using var command = DataSource.CreateCommand("""
-            ALTER TABLE trips ADD COLUMN IF NOT EXISTS predicted_fare double precision,
-                              ADD COLUMN IF NOT EXISTS model_version text,
-                              ADD COLUMN IF NOT EXISTS is_anomaly boolean
-            """);
-        await command.ExecuteNonQueryAsync();
-    }
-
+    // Scoring is the processor's (with the champion model); the test stands in for it on the same columns
+    // (migration 0010), so the page's model views are exercised on a real database.
     private async Task ScoreAsync()
     {
         await using var command = DataSource.CreateCommand("""
-            UPDATE trips SET predicted_fare = fare_amount::double precision * (0.9 + (ingest_seq % 5) * 0.05),
-                             model_version = '3', is_anomaly = (ingest_seq % 40 = 0)
-            WHERE predicted_fare IS NULL
+            UPDATE trips SET prediction = round(fare_amount * (0.9 + (ingest_seq % 5) * 0.05), 2),
+                             model_version = '3', is_fare_anomaly = (ingest_seq % 40 = 0)
+            WHERE prediction IS NULL
             """);
         await command.ExecuteNonQueryAsync();
     }
@@ -124,6 +113,9 @@ public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            // Production, as the AppHost runs the API (it has no launch profile): the page must work there, where
+            // a missing asset is a 500 and no developer page helps.
+            builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:taxidb", connectionString);
             builder.UseSetting("Admin:ApiKey", "browser-test-admin-key-0123456789");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -68,10 +68,10 @@ public sealed partial class PipelineMonitor(
                 null, lastPickup - options.Value.WindowSpan, lastPickup.AddMinutes(1), MaxWindows, cancellationToken);
         }
 
-        var anomalies = await trips.SearchAsync(new TripSearch(RecentAnomalies, Anomaly: true), cancellationToken);
-        var scored = await trips.SearchAsync(new TripSearch(RecentScoredTrips, ScoredOnly: true), cancellationToken);
+        var anomalies = await trips.RecentAnomaliesAsync(RecentAnomalies, cancellationToken);
+        var scored = await trips.RecentScoredAsync(RecentScoredTrips, cancellationToken);
         var catalog = await models.GetAsync(cancellationToken);
-        return new PipelineSnapshot(withLag, throughput, recentWindows, anomalies.Trips, scored.Trips, catalog);
+        return new PipelineSnapshot(withLag, throughput, recentWindows, anomalies, scored, catalog);
     }
 
     private PartitionLag WithLag(PartitionLag stored)

@@ -15,6 +15,9 @@ public sealed record StoredTrip(
 {
     /// <summary>The derived features (see <see cref="TripFeatureExtractor"/>), for the stages that use them, e.g. scoring.</summary>
     public TripFeatures? Features { get; init; }
+
+    /// <summary>The champion model's score; null when no model scored the trip (the stream flows unscored).</summary>
+    public TripScore? Score { get; init; }
 }
 
 /// <summary>A message's place in Kafka. <see cref="LogEpoch"/> tells apart logs that restarted at offset zero.</summary>

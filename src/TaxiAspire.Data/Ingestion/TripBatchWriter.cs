@@ -20,14 +20,14 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             dropoff_longitude double precision, dropoff_latitude double precision, payment_type smallint,
             rate_code_id smallint, fare_amount numeric(12,2), tip_amount numeric(12,2), total_amount numeric(12,2),
             source_topic text, source_partition integer, source_offset bigint, kafka_timestamp timestamptz,
-            window_starts timestamptz[]
+            window_starts timestamptz[], prediction numeric(12,2), model_version text, is_fare_anomaly boolean
         ) ON COMMIT DELETE ROWS
         """;
 
     private const string CopyStaging = """
         COPY trip_staging (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
             pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, window_starts) FROM STDIN (FORMAT BINARY)
+            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, window_starts, prediction, model_version, is_fare_anomaly) FROM STDIN (FORMAT BINARY)
         """;
 
     // DISTINCT ON: a batch may carry the same trip twice (a producer retry); the first copy wins.
@@ -35,18 +35,19 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         WITH inserted AS (
             INSERT INTO trips (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
                 pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-                total_amount, source_topic, source_partition, source_offset, kafka_timestamp)
+                total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly)
             SELECT DISTINCT ON (trip_id) trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
                 pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-                total_amount, source_topic, source_partition, source_offset, kafka_timestamp
+                total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly
             FROM trip_staging
             ORDER BY trip_id, source_partition, source_offset
             ON CONFLICT (trip_id) DO NOTHING
-            RETURNING trip_id, vendor_id, fare_amount, tip_amount, total_amount, trip_distance
+            RETURNING trip_id, vendor_id, fare_amount, tip_amount, total_amount, trip_distance, prediction
         ),
         contributions AS (
             SELECT i.vendor_id, w.window_start, count(*) AS trip_count, sum(i.fare_amount) AS fare_sum,
-                   sum(i.tip_amount) AS tip_sum, sum(i.total_amount) AS total_sum, sum(i.trip_distance) AS distance_sum
+                   sum(i.tip_amount) AS tip_sum, sum(i.total_amount) AS total_sum, sum(i.trip_distance) AS distance_sum,
+                   count(i.prediction) AS scored_count, COALESCE(sum(abs(i.fare_amount - i.prediction)), 0) AS abs_error_sum
             FROM inserted i
             JOIN (SELECT DISTINCT ON (trip_id) trip_id, window_starts FROM trip_staging ORDER BY trip_id, source_partition, source_offset) s
               ON s.trip_id = i.trip_id
@@ -54,8 +55,10 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             GROUP BY i.vendor_id, w.window_start
         ),
         upserted AS (
-            INSERT INTO trip_windows AS tw (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum)
-            SELECT vendor_id, window_start, window_start + @window_size, trip_count, fare_sum, tip_sum, total_sum, distance_sum
+            INSERT INTO trip_windows AS tw (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum,
+                scored_count, abs_error_sum)
+            SELECT vendor_id, window_start, window_start + @window_size, trip_count, fare_sum, tip_sum, total_sum, distance_sum,
+                scored_count, abs_error_sum
             FROM contributions
             -- One lock order for every writer: replicas updating the same windows then wait instead of deadlocking.
             ORDER BY vendor_id, window_start
@@ -65,6 +68,8 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
                 tip_sum = tw.tip_sum + excluded.tip_sum,
                 total_sum = tw.total_sum + excluded.total_sum,
                 distance_sum = tw.distance_sum + excluded.distance_sum,
+                scored_count = tw.scored_count + excluded.scored_count,
+                abs_error_sum = tw.abs_error_sum + excluded.abs_error_sum,
                 updated_at = now()
             RETURNING 1
         )
@@ -169,9 +174,24 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             await importer.WriteAsync(stored.Source.Offset, NpgsqlDbType.Bigint, cancellationToken);
             await WriteNullableAsync(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
             await importer.WriteAsync(stored.WindowStarts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric, cancellationToken);
+            await WriteNullableTextAsync(importer, stored.Score?.ModelVersion, cancellationToken);
+            await WriteNullableAsync(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task WriteNullableTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        }
     }
 
     private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)

@@ -4,8 +4,16 @@ using Npgsql;
 namespace TaxiAspire.Data.Queries;
 
 /// <summary>The read side of <c>trips</c> used by the API. Parameters only; never concatenated input.</summary>
-public sealed class TripQueries(NpgsqlDataSource dataSource, ScoringColumnsProbe scoringColumns)
+public sealed class TripQueries(NpgsqlDataSource dataSource)
 {
+    /// <summary>How far back (in stored trips) the "recent scored trips" look, so the query stays cheap when nothing is scored.</summary>
+    public const int RecentScoredScan = 5_000;
+
+    private const string Columns = """
+        t.trip_id, t.vendor_id, t.pickup_at, t.dropoff_at, t.passenger_count, t.trip_distance, t.payment_type,
+        t.fare_amount, t.tip_amount, t.total_amount, t.stored_at, t.prediction::double precision, t.model_version, t.is_fare_anomaly
+        """;
+
     public async Task<IReadOnlyList<TripView>> LatestTripsAsync(int limit, CancellationToken cancellationToken) =>
         (await SearchAsync(new TripSearch(limit), cancellationToken)).Trips;
 
@@ -16,19 +24,7 @@ public sealed class TripQueries(NpgsqlDataSource dataSource, ScoringColumnsProbe
     public async Task<TripPage> SearchAsync(TripSearch search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(search);
-        var columns = await scoringColumns.GetAsync(cancellationToken);
-        if (search.Anomaly is not null && columns.Anomaly is null)
-        {
-            // Nothing is flagged before the model lifecycle adds the column: only "not an anomaly" can match.
-            return search.Anomaly.Value ? new TripPage([], null) : await SearchAsync(search with { Anomaly = null }, cancellationToken);
-        }
-
-        var sql = new StringBuilder($"""
-            SELECT t.ingest_seq, t.trip_id, t.vendor_id, t.pickup_at, t.dropoff_at, t.passenger_count, t.trip_distance,
-                   t.payment_type, t.fare_amount, t.tip_amount, t.total_amount, t.stored_at,
-                   {columns.PredictionSql("t")}, {columns.ModelVersionSql("t")}, {columns.AnomalySql("t")}
-            FROM trips t WHERE true
-            """);
+        var sql = new StringBuilder("SELECT t.ingest_seq, " + Columns + " FROM trips t WHERE true");
         await using var command = dataSource.CreateCommand();
         if (search.VendorId is { } vendor)
         {
@@ -50,17 +46,8 @@ public sealed class TripQueries(NpgsqlDataSource dataSource, ScoringColumnsProbe
 
         if (search.Anomaly is { } anomaly)
         {
-            sql.Append(anomaly ? " AND " + columns.AnomalySql("t") : " AND NOT coalesce(" + columns.AnomalySql("t") + ", false)");
-        }
-
-        if (search.ScoredOnly)
-        {
-            if (columns.Prediction is null)
-            {
-                return new TripPage([], null);
-            }
-
-            sql.Append(" AND " + columns.PredictionSql("t") + " IS NOT NULL");
+            // Unscored trips (NULL) are not anomalies.
+            sql.Append(anomaly ? " AND t.is_fare_anomaly" : " AND NOT coalesce(t.is_fare_anomaly, false)");
         }
 
         if (search.Before is { } before)
@@ -92,8 +79,45 @@ public sealed class TripQueries(NpgsqlDataSource dataSource, ScoringColumnsProbe
         return new TripPage(trips, sequences[search.Limit - 1]);
     }
 
-    /// <summary>Reads the columns selected as in <see cref="SearchAsync"/>, starting at <paramref name="first"/>.</summary>
-    internal static TripView ReadTrip(NpgsqlDataReader reader, int first) => new(
+    /// <summary>The latest flagged trips by pickup time, read through the partial index on flagged trips.</summary>
+    public Task<IReadOnlyList<TripView>> RecentAnomaliesAsync(int limit, CancellationToken cancellationToken) => ListAsync(
+        "SELECT " + Columns + " FROM trips t WHERE t.is_fare_anomaly ORDER BY t.pickup_at DESC LIMIT @limit", limit, cancellationToken);
+
+    /// <summary>
+    /// The latest scored trips, oldest first, among the last <see cref="RecentScoredScan"/> stored: bounded, so it
+    /// stays cheap when no model scores (every prediction NULL) however many trips are stored.
+    /// </summary>
+    public async Task<IReadOnlyList<TripView>> RecentScoredAsync(int limit, CancellationToken cancellationToken)
+    {
+        var newestFirst = await ListAsync(
+            "SELECT " + Columns + """
+             FROM trips t
+            WHERE t.ingest_seq > (SELECT coalesce(max(ingest_seq), 0) FROM trips) - 
+            """ + RecentScoredScan + """
+              AND t.prediction IS NOT NULL
+            ORDER BY t.ingest_seq DESC LIMIT @limit
+            """,
+            limit,
+            cancellationToken);
+        return [.. newestFirst.Reverse()];
+    }
+
+    private async Task<IReadOnlyList<TripView>> ListAsync(string sql, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("limit", limit);
+        var trips = new List<TripView>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            trips.Add(ReadTrip(reader, 0));
+        }
+
+        return trips;
+    }
+
+    /// <summary>Reads the <see cref="Columns"/>, starting at <paramref name="first"/>.</summary>
+    private static TripView ReadTrip(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetInt16(first + 1),
         reader.GetFieldValue<DateTimeOffset>(first + 2),

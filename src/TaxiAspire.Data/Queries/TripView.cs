@@ -24,8 +24,7 @@ public sealed record TripSearch(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     bool? Anomaly = null,
-    long? Before = null,
-    bool ScoredOnly = false);
+    long? Before = null);
 
 /// <summary>A page of trips, newest first, and the cursor of the next (older) page when there is one.</summary>
 public sealed record TripPage(IReadOnlyList<TripView> Trips, long? NextCursor);

@@ -61,7 +61,6 @@ public sealed record DashboardView(
                 .OrderBy(g => g.Key)
                 .Select(g => new VendorSeries(g.Key, [.. g.OrderBy(w => w.WindowStart).Select(w => new WindowPoint(w.WindowStart.UtcDateTime, (double)w.AvgTip))]))],
             [.. snapshot.RecentScoredTrips
-                .Reverse()
                 .Select((t, i) => new FarePair(i + 1, (double)t.FareAmount, t.PredictedFare ?? 0))],
             stats.RejectsByReason,
             lag,
