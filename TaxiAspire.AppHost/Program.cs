@@ -35,20 +35,8 @@ builder.AddProject<Projects.TaxiAspire_StreamProcessor>("stream-processor")
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health");
 
-// The key admin endpoints require: generated once and kept in user secrets; set Parameters:api-admin-key to choose it.
-var apiAdminKey = builder.AddParameter("api-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
-
-builder.AddProject<Projects.TaxiAspire_Api>("api")
-    .WithReference(taxidb)
-    .WithReference(kafka) // high watermarks, for consumer lag
-    .WithEnvironment("Admin__ApiKey", apiAdminKey)
-    .WaitForCompletion(migrations)
-    .WithHttpEndpoint(port: settings.ApiPort)
-    .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
-
 // Model lifecycle: the trainer trains from taxidb, registers versions and moves `champion`; the processor follows it.
-builder.AddProject<Projects.TaxiAspire_Trainer>("trainer")
+var trainer = builder.AddProject<Projects.TaxiAspire_Trainer>("trainer")
     .WithReference(taxidb)
     .WithReference(modelRegistry)
     .WaitForCompletion(migrations)
@@ -56,5 +44,19 @@ builder.AddProject<Projects.TaxiAspire_Trainer>("trainer")
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithHttpCommand("/retrain", "Train now", commandOptions: new HttpCommandOptions { Method = HttpMethod.Post });
+
+// The key admin endpoints require: generated once and kept in user secrets; set Parameters:api-admin-key to choose it.
+var apiAdminKey = builder.AddParameter("api-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+builder.AddProject<Projects.TaxiAspire_Api>("api")
+    .WithReference(taxidb)
+    .WithReference(kafka) // high watermarks, for consumer lag
+    .WithReference(modelRegistry) // model versions and the champion
+    .WithEnvironment("Trainer__BaseAddress", trainer.GetEndpoint("http")) // POST /api/admin/retrain forwards here
+    .WithEnvironment("Admin__ApiKey", apiAdminKey)
+    .WaitForCompletion(migrations)
+    .WithHttpEndpoint(port: settings.ApiPort)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

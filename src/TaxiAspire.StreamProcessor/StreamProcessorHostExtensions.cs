@@ -56,6 +56,7 @@ public static class StreamProcessorHostExtensions
                 // The prefetch queue is the part of memory the batch bound does not cover.
                 config.QueuedMaxMessagesKbytes = processorSettings.PrefetchKilobytes;
                 config.QueuedMinMessages = Math.Max(processorSettings.MaxBatchSize, 1_000);
+                config.FetchWaitMaxMs = (int)Math.Ceiling(processorSettings.FetchMaxWait.TotalMilliseconds);
             });
         builder.AddKafkaProducer<byte[]?, byte[]?>(KafkaConnectionName, configureConfig: config =>
         {

@@ -15,7 +15,7 @@ namespace TaxiAspire.Trainer;
 /// print R², RMSE and MAE on the test file (fares $1–150, as the ML.NET sample filters).</item>
 /// <item><c>train-file FILE --registry FOLDER</c>: a full training run (time-ordered holdout, register, promote) from a file.</item>
 /// </list>
-/// Learner settings: <c>--algorithm LightGbm|FastTree --iterations N --leaves N --min-leaf N --learning-rate X</c>.
+/// Learner settings: <c>--algorithm LightGbm+FastTree|LightGbm|FastTree --iterations N --leaves N --min-leaf N --learning-rate X</c>.
 /// </summary>
 internal static class TrainerCommands
 {

@@ -56,7 +56,7 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         var png = await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         TestContext.Current.AddAttachment("dashboard.png", png, "image/png");
-        TestContext.Current.SendDiagnosticMessage($"numbers moved {moved.TotalMilliseconds:0} ms after the insert; screenshot: {screenshot}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"numbers moved {moved.TotalMilliseconds:0} ms after the insert; screenshot: {screenshot}");
 
         Assert.Equal("300", before);
         Assert.True(moved < TimeSpan.FromSeconds(2.5), $"the page took {moved} to show the new trips");

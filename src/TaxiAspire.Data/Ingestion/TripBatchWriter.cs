@@ -5,7 +5,7 @@ using TaxiAspire.Trips.Windows;
 namespace TaxiAspire.Data.Ingestion;
 
 /// <summary>
-/// Writes a micro-batch exactly once: trips (binary COPY into a staging table, then inserted unless already stored),
+/// Writes a micro-batch exactly once: trips (deduplicated, binary COPY into a staging table, then inserted unless already stored),
 /// the window contributions of the trips actually inserted, the rejects and the partitions' next offsets, all in one
 /// transaction. Replaying a batch, or a zombie consumer writing one, therefore changes nothing. With a
 /// <see cref="WindowWatermark"/> the same transaction also closes the windows the watermark has passed and records
@@ -13,67 +13,59 @@ namespace TaxiAspire.Data.Ingestion;
 /// </summary>
 public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows windows, WindowWatermark? watermark = null)
 {
+    // Created per batch and dropped at commit: the pool's session reset (DISCARD ALL) would drop it anyway when the
+    // connection goes back, so IF NOT EXISTS never found one, and ON COMMIT DROP saves truncating it first. No window
+    // array per row: the window sums are built in C# from the rows the INSERT actually stored.
     private const string CreateStaging = """
-        CREATE TEMP TABLE IF NOT EXISTS trip_staging (
+        CREATE TEMP TABLE trip_staging (
             trip_id text, vendor_id smallint, pickup_at timestamptz, dropoff_at timestamptz, passenger_count smallint,
             trip_distance double precision, pickup_longitude double precision, pickup_latitude double precision,
             dropoff_longitude double precision, dropoff_latitude double precision, payment_type smallint,
             rate_code_id smallint, fare_amount numeric(12,2), tip_amount numeric(12,2), total_amount numeric(12,2),
             source_topic text, source_partition integer, source_offset bigint, kafka_timestamp timestamptz,
-            window_starts timestamptz[], prediction numeric(12,2), model_version text, is_fare_anomaly boolean
-        ) ON COMMIT DELETE ROWS
+            prediction numeric(12,2), model_version text, is_fare_anomaly boolean
+        ) ON COMMIT DROP
         """;
 
     private const string CopyStaging = """
         COPY trip_staging (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
             pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, window_starts, prediction, model_version, is_fare_anomaly) FROM STDIN (FORMAT BINARY)
+            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly) FROM STDIN (FORMAT BINARY)
         """;
 
-    // DISTINCT ON: a batch may carry the same trip twice (a producer retry); the first copy wins.
-    private const string InsertTripsAndWindows = """
-        WITH inserted AS (
-            INSERT INTO trips (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
-                pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-                total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly)
-            SELECT DISTINCT ON (trip_id) trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
-                pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-                total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly
-            FROM trip_staging
-            ORDER BY trip_id, source_partition, source_offset
-            ON CONFLICT (trip_id) DO NOTHING
-            RETURNING trip_id, vendor_id, fare_amount, tip_amount, total_amount, trip_distance, prediction
-        ),
-        contributions AS (
-            SELECT i.vendor_id, w.window_start, count(*) AS trip_count, sum(i.fare_amount) AS fare_sum,
-                   sum(i.tip_amount) AS tip_sum, sum(i.total_amount) AS total_sum, sum(i.trip_distance) AS distance_sum,
-                   count(i.prediction) AS scored_count, COALESCE(sum(abs(i.fare_amount - i.prediction)), 0) AS abs_error_sum
-            FROM inserted i
-            JOIN (SELECT DISTINCT ON (trip_id) trip_id, window_starts FROM trip_staging ORDER BY trip_id, source_partition, source_offset) s
-              ON s.trip_id = i.trip_id
-            CROSS JOIN LATERAL unnest(s.window_starts) AS w(window_start)
-            GROUP BY i.vendor_id, w.window_start
-        ),
-        upserted AS (
-            INSERT INTO trip_windows AS tw (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum,
-                scored_count, abs_error_sum)
-            SELECT vendor_id, window_start, window_start + @window_size, trip_count, fare_sum, tip_sum, total_sum, distance_sum,
-                scored_count, abs_error_sum
-            FROM contributions
-            -- One lock order for every writer: replicas updating the same windows then wait instead of deadlocking.
-            ORDER BY vendor_id, window_start
-            ON CONFLICT (vendor_id, window_start) DO UPDATE SET
-                trip_count = tw.trip_count + excluded.trip_count,
-                fare_sum = tw.fare_sum + excluded.fare_sum,
-                tip_sum = tw.tip_sum + excluded.tip_sum,
-                total_sum = tw.total_sum + excluded.total_sum,
-                distance_sum = tw.distance_sum + excluded.distance_sum,
-                scored_count = tw.scored_count + excluded.scored_count,
-                abs_error_sum = tw.abs_error_sum + excluded.abs_error_sum,
-                updated_at = now()
-            RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM inserted)::int
+    // The staging rows are unique by trip_id (deduplicated in C#), so no DISTINCT ON sort. RETURNING gives the values
+    // as stored (rounded to the columns' scale): the window sums are built from exactly what a recomputation would sum.
+    private const string InsertTrips = """
+        INSERT INTO trips (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
+            pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
+            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly)
+        SELECT trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
+            pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
+            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly
+        FROM trip_staging
+        ON CONFLICT (trip_id) DO NOTHING
+        RETURNING vendor_id, pickup_at, fare_amount, tip_amount, total_amount, trip_distance, prediction
+        """;
+
+    // The contributions arrive sorted by (vendor, window start): one lock order for every writer, so replicas updating
+    // the same windows wait instead of deadlocking.
+    private const string UpsertWindows = """
+        INSERT INTO trip_windows AS tw (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum,
+            scored_count, abs_error_sum)
+        SELECT c.vendor_id, c.window_start, c.window_start + @window_size, c.trip_count, c.fare_sum, c.tip_sum, c.total_sum,
+            c.distance_sum, c.scored_count, c.abs_error_sum
+        FROM unnest(@vendor_ids, @window_starts, @trip_counts, @fare_sums, @tip_sums, @total_sums, @distance_sums, @scored_counts, @abs_error_sums)
+            WITH ORDINALITY AS c(vendor_id, window_start, trip_count, fare_sum, tip_sum, total_sum, distance_sum, scored_count, abs_error_sum, ord)
+        ORDER BY c.ord
+        ON CONFLICT (vendor_id, window_start) DO UPDATE SET
+            trip_count = tw.trip_count + excluded.trip_count,
+            fare_sum = tw.fare_sum + excluded.fare_sum,
+            tip_sum = tw.tip_sum + excluded.tip_sum,
+            total_sum = tw.total_sum + excluded.total_sum,
+            distance_sum = tw.distance_sum + excluded.distance_sum,
+            scored_count = tw.scored_count + excluded.scored_count,
+            abs_error_sum = tw.abs_error_sum + excluded.abs_error_sum,
+            updated_at = now()
         """;
 
     private const string InsertRejects = """
@@ -125,11 +117,12 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         var inserted = 0;
         if (batch.Trips.Count > 0)
         {
-            await ExecuteAsync(connection, CreateStaging, cancellationToken);
-            await CopyTripsAsync(connection, batch.Trips, cancellationToken);
-            await using var insert = new NpgsqlCommand(InsertTripsAndWindows, connection);
-            insert.Parameters.AddWithValue("window_size", windows.Size);
-            inserted = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
+            var contributions = new SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution>();
+            inserted = await InsertTripsAsync(connection, Deduplicate(batch.Trips), contributions, cancellationToken);
+            if (contributions.Count > 0)
+            {
+                await UpsertWindowsAsync(connection, contributions, cancellationToken);
+            }
         }
 
         var rejects = batch.Rejects.Count > 0 ? await InsertRejectsAsync(connection, batch.Rejects, cancellationToken) : 0;
@@ -147,64 +140,181 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects, closed);
     }
 
-    private static async Task CopyTripsAsync(NpgsqlConnection connection, IReadOnlyList<StoredTrip> trips, CancellationToken cancellationToken)
+    // A batch may carry the same trip twice (a producer retry); the copy with the lowest (partition, offset) wins, so a
+    // replayed batch picks the same copy.
+    private static List<StoredTrip> Deduplicate(IReadOnlyList<StoredTrip> trips)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(CopyStaging, cancellationToken);
-        foreach (var stored in trips)
+        var firstIndex = new Dictionary<string, int>(trips.Count, StringComparer.Ordinal);
+        var unique = new List<StoredTrip>(trips.Count);
+        foreach (var trip in trips)
         {
-            var t = stored.Trip;
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(stored.TripId, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync((short)t.VendorId, NpgsqlDbType.Smallint, cancellationToken);
-            await importer.WriteAsync(stored.PickupUtc, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, stored.DropoffUtc, NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync((short)t.PassengerCount, NpgsqlDbType.Smallint, cancellationToken);
-            await importer.WriteAsync(t.TripDistance, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(importer, t.PickupLongitude, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(importer, t.PickupLatitude, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(importer, t.DropoffLongitude, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(importer, t.DropoffLatitude, NpgsqlDbType.Double, cancellationToken);
-            await importer.WriteAsync((short)t.PaymentType, NpgsqlDbType.Smallint, cancellationToken);
-            await WriteNullableAsync(importer, t.RateCodeId is { } rate ? (short?)rate : null, NpgsqlDbType.Smallint, cancellationToken);
-            await importer.WriteAsync(t.FareAmount, NpgsqlDbType.Numeric, cancellationToken);
-            await importer.WriteAsync(t.TipAmount, NpgsqlDbType.Numeric, cancellationToken);
-            await importer.WriteAsync(stored.TotalAmount, NpgsqlDbType.Numeric, cancellationToken);
-            await importer.WriteAsync(stored.Source.Topic, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(stored.Source.Partition, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(stored.Source.Offset, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteNullableAsync(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync(stored.WindowStarts.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteNullableTextAsync(importer, stored.Score?.ModelVersion, cancellationToken);
-            await WriteNullableAsync(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean, cancellationToken);
+            if (!firstIndex.TryGetValue(trip.TripId, out var index))
+            {
+                firstIndex.Add(trip.TripId, unique.Count);
+                unique.Add(trip);
+            }
+            else if ((trip.Source.Partition, trip.Source.Offset).CompareTo((unique[index].Source.Partition, unique[index].Source.Offset)) < 0)
+            {
+                unique[index] = trip;
+            }
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        return unique;
     }
 
-    private static async Task WriteNullableTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken)
+    private async Task<int> InsertTripsAsync(
+        NpgsqlConnection connection,
+        List<StoredTrip> trips,
+        SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution> contributions,
+        CancellationToken cancellationToken)
     {
-        if (value is null)
+        await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
-            await importer.WriteNullAsync(cancellationToken);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        else
+
+        // Synchronous Write per field: WriteAsync costs a state machine per field (22 per row), and the importer
+        // flushes its buffer to the socket only when full, so the blocking is rare and short.
+        await using (var importer = await connection.BeginBinaryImportAsync(CopyStaging, cancellationToken))
         {
-            await importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+            foreach (var stored in trips)
+            {
+                var t = stored.Trip;
+                importer.StartRow();
+                importer.Write(stored.TripId, NpgsqlDbType.Text);
+                importer.Write((short)t.VendorId, NpgsqlDbType.Smallint);
+                importer.Write(stored.PickupUtc, NpgsqlDbType.TimestampTz);
+                WriteNullable(importer, stored.DropoffUtc, NpgsqlDbType.TimestampTz);
+                importer.Write((short)t.PassengerCount, NpgsqlDbType.Smallint);
+                importer.Write(t.TripDistance, NpgsqlDbType.Double);
+                WriteNullable(importer, t.PickupLongitude, NpgsqlDbType.Double);
+                WriteNullable(importer, t.PickupLatitude, NpgsqlDbType.Double);
+                WriteNullable(importer, t.DropoffLongitude, NpgsqlDbType.Double);
+                WriteNullable(importer, t.DropoffLatitude, NpgsqlDbType.Double);
+                importer.Write((short)t.PaymentType, NpgsqlDbType.Smallint);
+                WriteNullable(importer, t.RateCodeId is { } rate ? (short?)rate : null, NpgsqlDbType.Smallint);
+                importer.Write(t.FareAmount, NpgsqlDbType.Numeric);
+                importer.Write(t.TipAmount, NpgsqlDbType.Numeric);
+                importer.Write(stored.TotalAmount, NpgsqlDbType.Numeric);
+                importer.Write(stored.Source.Topic, NpgsqlDbType.Text);
+                importer.Write(stored.Source.Partition, NpgsqlDbType.Integer);
+                importer.Write(stored.Source.Offset, NpgsqlDbType.Bigint);
+                WriteNullable(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz);
+                WriteNullable(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric);
+                if (stored.Score?.ModelVersion is { } version)
+                {
+                    importer.Write(version, NpgsqlDbType.Text);
+                }
+                else
+                {
+                    importer.WriteNull();
+                }
+
+                WriteNullable(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
         }
+
+        await using var command = new NpgsqlCommand(InsertTrips, connection);
+
+        // Window contributions of the inserted rows only, from the values as stored (the same rows a recomputation
+        // from trips would sum).
+        var inserted = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted++;
+            var vendor = reader.GetInt16(0);
+            var pickup = reader.GetFieldValue<DateTimeOffset>(1);
+            var fare = reader.GetDecimal(2);
+            var tip = reader.GetDecimal(3);
+            var total = reader.GetDecimal(4);
+            var distance = reader.GetDouble(5);
+            decimal? prediction = reader.IsDBNull(6) ? null : reader.GetDecimal(6);
+            foreach (var windowStart in windows.StartsContaining(pickup))
+            {
+                var key = (vendor, windowStart);
+                contributions[key] = (contributions.TryGetValue(key, out var sum) ? sum : default).Add(fare, tip, total, distance, prediction);
+            }
+        }
+
+        return inserted;
     }
 
-    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+    private async Task UpsertWindowsAsync(
+        NpgsqlConnection connection,
+        SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution> contributions,
+        CancellationToken cancellationToken)
+    {
+        var n = contributions.Count;
+        var vendors = new short[n];
+        var starts = new DateTime[n];
+        var counts = new long[n];
+        var fareSums = new decimal[n];
+        var tipSums = new decimal[n];
+        var totalSums = new decimal[n];
+        var distanceSums = new double[n];
+        var scoredCounts = new long[n];
+        var absErrorSums = new decimal[n];
+        var i = 0;
+        foreach (var ((vendor, start), c) in contributions)
+        {
+            vendors[i] = vendor;
+            starts[i] = start.UtcDateTime;
+            counts[i] = c.TripCount;
+            fareSums[i] = c.FareSum;
+            tipSums[i] = c.TipSum;
+            totalSums[i] = c.TotalSum;
+            distanceSums[i] = c.DistanceSum;
+            scoredCounts[i] = c.ScoredCount;
+            absErrorSums[i] = c.AbsErrorSum;
+            i++;
+        }
+
+        await using var command = new NpgsqlCommand(UpsertWindows, connection);
+        var p = command.Parameters;
+        p.AddWithValue("window_size", windows.Size);
+        p.Add(ArrayParameter("vendor_ids", NpgsqlDbType.Smallint, vendors));
+        p.Add(ArrayParameter("window_starts", NpgsqlDbType.TimestampTz, starts));
+        p.Add(ArrayParameter("trip_counts", NpgsqlDbType.Bigint, counts));
+        p.Add(ArrayParameter("fare_sums", NpgsqlDbType.Numeric, fareSums));
+        p.Add(ArrayParameter("tip_sums", NpgsqlDbType.Numeric, tipSums));
+        p.Add(ArrayParameter("total_sums", NpgsqlDbType.Numeric, totalSums));
+        p.Add(ArrayParameter("distance_sums", NpgsqlDbType.Double, distanceSums));
+        p.Add(ArrayParameter("scored_counts", NpgsqlDbType.Bigint, scoredCounts));
+        p.Add(ArrayParameter("abs_error_sums", NpgsqlDbType.Numeric, absErrorSums));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
         where T : struct
     {
         if (value is { } v)
         {
-            await importer.WriteAsync(v, type, cancellationToken);
+            importer.Write(v, type);
         }
         else
         {
-            await importer.WriteNullAsync(cancellationToken);
+            importer.WriteNull();
         }
+    }
+
+    private static NpgsqlParameter<T[]> ArrayParameter<T>(string name, NpgsqlDbType elementType, T[] values) =>
+        new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | elementType) { TypedValue = values };
+
+    /// <summary>One batch's additive contribution to one window, summed from the inserted rows.</summary>
+    private readonly record struct WindowContribution(
+        long TripCount, decimal FareSum, decimal TipSum, decimal TotalSum, double DistanceSum, long ScoredCount, decimal AbsErrorSum)
+    {
+        public WindowContribution Add(decimal fare, decimal tip, decimal total, double distance, decimal? prediction) => new(
+            TripCount + 1,
+            FareSum + fare,
+            TipSum + tip,
+            TotalSum + total,
+            DistanceSum + distance,
+            ScoredCount + (prediction is null ? 0 : 1),
+            AbsErrorSum + (prediction is { } predicted ? Math.Abs(fare - predicted) : 0));
     }
 
     private static async Task<int> InsertRejectsAsync(NpgsqlConnection connection, IReadOnlyList<RejectedMessage> rejects, CancellationToken cancellationToken)
@@ -246,11 +356,5 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         command.Parameters.AddWithValue("group", batch.ConsumerGroup);
         command.Parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).Distinct(StringComparer.Ordinal).ToArray());
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

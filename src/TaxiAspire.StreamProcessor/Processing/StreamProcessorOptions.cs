@@ -40,6 +40,15 @@ public sealed class StreamProcessorOptions
     [Range(1024, 1_048_576)]
     public int PrefetchKilobytes { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// How long a broker may hold a fetch that finds no new data (fetch.wait.max.ms). Kafka answers early when data
+    /// arrives, but librdkafka's mock cluster (local mode, tests, benchmark) holds an empty fetch for the whole wait,
+    /// so librdkafka's 500 ms default put up to half a second on a trip produced just after an empty fetch. On a real
+    /// broker a short wait only costs a few more empty fetches per second while the topic is idle.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan FetchMaxWait { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How far behind the slowest partition's newest pickup a trip may arrive before its windows close.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan AllowedLateness { get; set; } = TimeSpan.FromMinutes(5);

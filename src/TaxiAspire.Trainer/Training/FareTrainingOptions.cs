@@ -7,8 +7,11 @@ public sealed class FareTrainingOptions
 {
     public const string SectionName = "Trainer:Model";
 
-    [AllowedValues("LightGbm", "FastTree")]
-    public string Algorithm { get; set; } = "LightGbm";
+    /// <summary>LightGBM and FastTree trained on the same rows, their scores averaged (the default).</summary>
+    public const string Ensemble = "LightGbm+FastTree";
+
+    [AllowedValues("LightGbm", "FastTree", Ensemble)]
+    public string Algorithm { get; set; } = Ensemble;
 
     [Range(1, 100_000)]
     public int Iterations { get; set; } = 300;

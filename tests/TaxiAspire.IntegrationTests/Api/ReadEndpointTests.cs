@@ -16,6 +16,12 @@ public sealed class ReadEndpointsFixture(PostgresFixture postgres) : IAsyncLifet
     {
         Api = await SeededApi.CreateAsync(postgres);
         await Api.WriteTripsAsync(0, 40, [SeededApi.Reject(100, "malformed_json"), SeededApi.Reject(101, "non_positive_total")]);
+        // The processor's scoring columns (migration 0010), set as it would for two far-off fares.
+        await Api.Database.ScalarAsync<int>("""
+            WITH scored AS (UPDATE trips SET prediction = 30.5, model_version = '4', is_fare_anomaly = true
+                            WHERE trip_id IN ('trip-00005', 'trip-00006') RETURNING 1)
+            SELECT count(*)::int FROM scored
+            """);
         Client = Api.Factory.CreateClient();
     }
 
@@ -67,9 +73,14 @@ public class ReadEndpointTests(ReadEndpointsFixture fixture) : IClassFixture<Rea
         Assert.All(trips.EnumerateArray(), t => Assert.Equal(2, t.GetProperty("vendor_id").GetInt32()));
 
         var notFlagged = await Http.GetFromJsonAsync<JsonElement>("/api/trips?anomaly=false&limit=100", Ct);
-        Assert.Equal(40, notFlagged.GetArrayLength());
+        Assert.Equal(38, notFlagged.GetArrayLength());
         var flagged = await Http.GetFromJsonAsync<JsonElement>("/api/trips?anomaly=true", Ct);
-        Assert.Equal(0, flagged.GetArrayLength());
+        Assert.Equal(["trip-00006", "trip-00005"], flagged.EnumerateArray().Select(t => t.GetProperty("trip_id").GetString()).ToArray());
+        Assert.All(flagged.EnumerateArray(), t =>
+        {
+            Assert.Equal(30.5, t.GetProperty("predicted_fare").GetDouble());
+            Assert.Equal("4", t.GetProperty("model_version").GetString());
+        });
     }
 
     [Theory]
