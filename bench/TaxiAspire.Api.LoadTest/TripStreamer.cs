@@ -44,7 +44,7 @@ internal sealed class TripStreamer(NpgsqlDataSource dataSource, int tripsPerSeco
                         TipAmount = 1m + (n % 5),
                     };
                     trips.Add(new StoredTrip(trip.TripId, trip, now, null, trip.FareAmount + trip.TipAmount,
-                        [.. HoppingWindows.Default.StartsContaining(now)], new KafkaSource("taxi_trips_live", 0, n, 0, now)));
+                        new KafkaSource("taxi_trips_live", 0, n, 0, now)));
                 }
 
                 await _writer.WriteAsync(

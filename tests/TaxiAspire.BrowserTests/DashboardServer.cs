@@ -70,7 +70,7 @@ public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
                 TipAmount = (n % 2 == 0 ? 0.15m : 0.22m) * fare,
             };
             trips.Add(new StoredTrip(trip.TripId, trip, pickup, null, trip.FareAmount + trip.TipAmount,
-                [.. _windows.StartsContaining(pickup)], new KafkaSource("taxi_trips", (int)(n % 2), n, 0, pickup)));
+                new KafkaSource("taxi_trips", (int)(n % 2), n, 0, pickup)));
         }
 
         var rejected = Enumerable.Range(0, rejects)

@@ -10,7 +10,6 @@ public sealed record StoredTrip(
     DateTimeOffset PickupUtc,
     DateTimeOffset? DropoffUtc,
     decimal TotalAmount,
-    IReadOnlyList<DateTimeOffset> WindowStarts,
     KafkaSource Source)
 {
     /// <summary>The derived features (see <see cref="TripFeatureExtractor"/>), for the stages that use them, e.g. scoring.</summary>

@@ -4,7 +4,6 @@ using TaxiAspire.StreamProcessor.Scoring;
 using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Features;
 using TaxiAspire.Trips.Validation;
-using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.StreamProcessor.Processing;
 
@@ -16,10 +15,10 @@ internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripR
 
 /// <summary>
 /// Turns consumed messages into a <see cref="TripBatch"/>: decodes (span-based, no intermediate strings), validates,
-/// derives ids and features, assigns windows, and notes each partition's next offset and newest event time.
+/// derives ids and features (the writer assigns windows to the trips it inserts), and notes each partition's next offset and newest event time.
 /// </summary>
 // The scorer is optional: without a registry (tests, a processor alone) trips are stored unscored.
-internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windows, TripScorer? scorer = null)
+internal sealed class BatchBuilder(TripValidator validator, TripScorer? scorer = null)
 {
     public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
     {
@@ -80,7 +79,6 @@ internal sealed class BatchBuilder(TripValidator validator, HoppingWindows windo
             PickupUtc: pickupUtc,
             DropoffUtc: trip.DropoffDateTime is { } dropoff ? validator.Clock.ToUtc(dropoff) : null,
             TotalAmount: features.TotalCost,
-            WindowStarts: [.. windows.StartsContaining(pickupUtc)],
             Source: source)
         {
             Features = features,

@@ -77,7 +77,7 @@ internal sealed class SeededApi : IAsyncDisposable
             TipAmount = 2m * (1 + (n % 2)),
         };
         return new StoredTrip(trip.TripId, trip, pickup, null, trip.FareAmount + trip.TipAmount,
-            [.. HoppingWindows.Default.StartsContaining(pickup)], new KafkaSource("taxi_trips", 0, n, 0, pickup));
+            new KafkaSource("taxi_trips", 0, n, 0, pickup));
     }
 
     public static RejectedMessage Reject(long offset, string reason) =>

@@ -115,7 +115,7 @@ public class TripBatchWriterTests(PostgresFixture postgres)
             FareAmount = 10m + minute,
             TipAmount = 2.5m,
         };
-        return new StoredTrip(id, trip, pickup, null, trip.FareAmount + trip.TipAmount, [.. Windows.StartsContaining(pickup)],
+        return new StoredTrip(id, trip, pickup, null, trip.FareAmount + trip.TipAmount,
             new KafkaSource("taxi_trips", 0, offset, 0, pickup));
     }
 

@@ -122,7 +122,7 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
             TipAmount = 0m,
         };
         var pickupUtc = new DateTimeOffset(pickup, TimeSpan.Zero);
-        return new StoredTrip(id, trip, pickupUtc, pickupUtc.AddMinutes(10), fare, [.. HoppingWindows.Default.StartsContaining(pickupUtc)],
+        return new StoredTrip(id, trip, pickupUtc, pickupUtc.AddMinutes(10), fare,
             new KafkaSource("taxi_trips", 0, offset, 0, pickupUtc));
     }
 }
