@@ -21,30 +21,9 @@ internal sealed class TracingProducer<TKey, TValue>(IProducer<TKey, TValue> inne
 
     public string Name => inner.Name;
 
-    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
-    {
-        var previous = Activity.Current;
-        var activity = StartSend(topic, Partition.Any, message);
-        if (activity is null)
-        {
-            return inner.ProduceAsync(topic, message, cancellationToken);
-        }
-
-        try
-        {
-            return CompleteAsync(activity, inner.ProduceAsync(topic, message, cancellationToken));
-        }
-        catch (Exception ex)
-        {
-            Fail(activity, ex);
-            throw;
-        }
-        finally
-        {
-            // StartActivity made the span current in the caller's context; the caller's next message is no child of it.
-            Activity.Current = previous;
-        }
-    }
+    // The topic overloads are the partition overloads with Partition.Any, exactly as Confluent's own producer defines them.
+    public Task<DeliveryResult<TKey, TValue>> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
 
     public Task<DeliveryResult<TKey, TValue>> ProduceAsync(TopicPartition topicPartition, Message<TKey, TValue> message, CancellationToken cancellationToken = default)
     {
@@ -72,31 +51,8 @@ internal sealed class TracingProducer<TKey, TValue>(IProducer<TKey, TValue> inne
         }
     }
 
-    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
-    {
-        var previous = Activity.Current;
-        var activity = StartSend(topic, Partition.Any, message);
-        if (activity is null)
-        {
-            inner.Produce(topic, message, deliveryHandler);
-            return;
-        }
-
-        try
-        {
-            inner.Produce(topic, message, TrackDelivery(activity, deliveryHandler));
-            EndIfUntracked(activity);
-        }
-        catch (Exception ex)
-        {
-            Fail(activity, ex);
-            throw;
-        }
-        finally
-        {
-            Activity.Current = previous;
-        }
-    }
+    public void Produce(string topic, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
+        Produce(new TopicPartition(topic, Partition.Any), message, deliveryHandler);
 
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null)
     {
