@@ -5,12 +5,18 @@ using TaxiAspire.Trips.Windows;
 namespace TaxiAspire.Data.Ingestion;
 
 /// <summary>
-/// Writes a micro-batch exactly once: trips (deduplicated, binary COPY into a staging table, then inserted unless already stored),
-/// the window contributions of the trips actually inserted, the rejects and the partitions' next offsets, all in one
-/// transaction. Replaying a batch, or a zombie consumer writing one, therefore changes nothing. With a
-/// <see cref="WindowWatermark"/> the same transaction also closes the windows the watermark has passed and records
-/// each once in <c>window_publications</c>, the outbox the window publisher drains.
+/// Writes a micro-batch exactly once: trips, the window contributions of the trips actually inserted, the rejects and
+/// the partitions' next offsets, all in one transaction. Replaying a batch, or a zombie consumer writing one, therefore
+/// changes nothing. With a <see cref="WindowWatermark"/> the same transaction also closes the windows the watermark has
+/// passed and records each once in <c>window_publications</c>, the outbox the window publisher drains.
 /// </summary>
+/// <remarks>
+/// Two ways in. The fast path binary-COPYs straight into <c>trips</c>: it is taken when the batch's partitions' stored
+/// offsets, locked first, show that none of its messages was stored before, so the only possible duplicate is a trip
+/// sent twice under one id, which the primary key refuses (the COPY then rolls back to a savepoint). The safe path
+/// COPYs into a staging table and inserts what is not stored yet: a partition's first batch, a batch overlapping stored
+/// offsets (a zombie, a replay) and a repeated trip id take it.
+/// </remarks>
 public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows windows, WindowWatermark? watermark = null)
 {
     // Created per batch and dropped at commit: the pool's session reset (DISCARD ALL) would drop it anyway when the
@@ -27,11 +33,27 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         ) ON COMMIT DROP
         """;
 
-    private const string CopyStaging = """
-        COPY trip_staging (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
+    private const string CopyColumns = """
+        (trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude,
             pickup_latitude, dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount,
-            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly) FROM STDIN (FORMAT BINARY)
+            total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly)
         """;
+
+    private const string CopyStaging = "COPY trip_staging " + CopyColumns + " FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyTrips = "COPY trips " + CopyColumns + " FROM STDIN (FORMAT BINARY)";
+
+    // Locks the batch's progress rows (in one order for every writer) for the rest of the transaction: another writer
+    // of the same partitions, e.g. a zombie, waits here and then finds the offsets moved.
+    private const string LockProgress = """
+        SELECT co.topic, co.partition, co.next_offset, co.log_epoch FROM consumer_offsets co
+        JOIN unnest(@topics, @partitions) AS b(topic, partition) ON b.topic = co.topic AND b.partition = co.partition
+        WHERE co.consumer_group = @group
+        ORDER BY co.topic, co.partition
+        FOR UPDATE OF co
+        """;
+
+    private const string FastPathSavepoint = "copy_into_trips";
 
     // The staging rows are unique by trip_id (deduplicated in C#), so no DISTINCT ON sort. RETURNING gives the values
     // as stored (rounded to the columns' scale): the window sums are built from exactly what a recomputation would sum.
@@ -115,10 +137,16 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var inserted = 0;
+        var copiedIntoTrips = false;
         if (batch.Trips.Count > 0)
         {
+            var trips = Deduplicate(batch.Trips);
             var contributions = new SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution>();
-            inserted = await InsertTripsAsync(connection, Deduplicate(batch.Trips), contributions, cancellationToken);
+            int? copied = await HoldsOnlyNewMessagesAsync(connection, batch, cancellationToken)
+                ? await TryCopyIntoTripsAsync(connection, transaction, trips, contributions, cancellationToken)
+                : null;
+            copiedIntoTrips = copied is not null;
+            inserted = copied ?? await InsertThroughStagingAsync(connection, trips, contributions, cancellationToken);
             if (contributions.Count > 0)
             {
                 await UpsertWindowsAsync(connection, contributions, cancellationToken);
@@ -137,7 +165,7 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects, closed);
+        return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects, closed, copiedIntoTrips);
     }
 
     // A batch may carry the same trip twice (a producer retry); the copy with the lowest (partition, offset) wins, so a
@@ -162,7 +190,81 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         return unique;
     }
 
-    private async Task<int> InsertTripsAsync(
+    // True when every partition of the batch has stored progress in the batch's log epoch that ends at or before the
+    // batch's first message: then no message of the batch is stored yet. Locks those progress rows.
+    private static async Task<bool> HoldsOnlyNewMessagesAsync(NpgsqlConnection connection, TripBatch batch, CancellationToken cancellationToken)
+    {
+        var firstOffsets = new Dictionary<(string Topic, int Partition), long>();
+        foreach (var source in batch.Trips.Select(t => t.Source).Concat(batch.Rejects.Select(r => r.Source)))
+        {
+            var key = (source.Topic, source.Partition);
+            if (!firstOffsets.TryGetValue(key, out var first) || source.Offset < first)
+            {
+                firstOffsets[key] = source.Offset;
+            }
+        }
+
+        await using var command = new NpgsqlCommand(LockProgress, connection);
+        command.Parameters.AddWithValue("group", batch.ConsumerGroup);
+        command.Parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).ToArray());
+        command.Parameters.AddWithValue("partitions", batch.Progress.Select(p => p.Partition).ToArray());
+        var epochs = batch.Progress.ToDictionary(p => (p.Topic, p.Partition), p => p.LogEpoch);
+        var fresh = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = (reader.GetString(0), reader.GetInt32(1));
+            var storedNext = reader.GetInt64(2);
+            var storedEpoch = reader.GetInt32(3);
+            if (storedEpoch == epochs[key] && (!firstOffsets.TryGetValue(key, out var first) || storedNext <= first))
+            {
+                fresh++;
+            }
+        }
+
+        // A partition without a row (its first batch ever) is not proven fresh: two writers could both find none.
+        return fresh == batch.Progress.Count;
+    }
+
+    // The fast path: straight into trips. Null when a trip id is already stored (sent twice); the savepoint undoes
+    // the partial COPY and the caller takes the staging path.
+    private async Task<int?> TryCopyIntoTripsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        List<StoredTrip> trips,
+        SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution> contributions,
+        CancellationToken cancellationToken)
+    {
+        await transaction.SaveAsync(FastPathSavepoint, cancellationToken);
+        try
+        {
+            await CopyAsync(connection, CopyTrips, trips, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(FastPathSavepoint, cancellationToken);
+            return null;
+        }
+
+        // Every row went in; the window sums use the values as the columns store them (cents, microseconds).
+        foreach (var stored in trips)
+        {
+            var t = stored.Trip;
+            AddToWindows(
+                contributions,
+                (short)t.VendorId,
+                TruncateToMicroseconds(stored.PickupUtc),
+                ToCents(t.FareAmount),
+                ToCents(t.TipAmount),
+                ToCents(stored.TotalAmount),
+                t.TripDistance,
+                stored.Score is { } score ? ToCents(score.Prediction) : null);
+        }
+
+        return trips.Count;
+    }
+
+    private async Task<int> InsertThroughStagingAsync(
         NpgsqlConnection connection,
         List<StoredTrip> trips,
         SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution> contributions,
@@ -173,49 +275,7 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Synchronous Write per field: WriteAsync costs a state machine per field (22 per row), and the importer
-        // flushes its buffer to the socket only when full, so the blocking is rare and short.
-        await using (var importer = await connection.BeginBinaryImportAsync(CopyStaging, cancellationToken))
-        {
-            foreach (var stored in trips)
-            {
-                var t = stored.Trip;
-                importer.StartRow();
-                importer.Write(stored.TripId, NpgsqlDbType.Text);
-                importer.Write((short)t.VendorId, NpgsqlDbType.Smallint);
-                importer.Write(stored.PickupUtc, NpgsqlDbType.TimestampTz);
-                WriteNullable(importer, stored.DropoffUtc, NpgsqlDbType.TimestampTz);
-                importer.Write((short)t.PassengerCount, NpgsqlDbType.Smallint);
-                importer.Write(t.TripDistance, NpgsqlDbType.Double);
-                WriteNullable(importer, t.PickupLongitude, NpgsqlDbType.Double);
-                WriteNullable(importer, t.PickupLatitude, NpgsqlDbType.Double);
-                WriteNullable(importer, t.DropoffLongitude, NpgsqlDbType.Double);
-                WriteNullable(importer, t.DropoffLatitude, NpgsqlDbType.Double);
-                importer.Write((short)t.PaymentType, NpgsqlDbType.Smallint);
-                WriteNullable(importer, t.RateCodeId is { } rate ? (short?)rate : null, NpgsqlDbType.Smallint);
-                importer.Write(t.FareAmount, NpgsqlDbType.Numeric);
-                importer.Write(t.TipAmount, NpgsqlDbType.Numeric);
-                importer.Write(stored.TotalAmount, NpgsqlDbType.Numeric);
-                importer.Write(stored.Source.Topic, NpgsqlDbType.Text);
-                importer.Write(stored.Source.Partition, NpgsqlDbType.Integer);
-                importer.Write(stored.Source.Offset, NpgsqlDbType.Bigint);
-                WriteNullable(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz);
-                WriteNullable(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric);
-                if (stored.Score?.ModelVersion is { } version)
-                {
-                    importer.Write(version, NpgsqlDbType.Text);
-                }
-                else
-                {
-                    importer.WriteNull();
-                }
-
-                WriteNullable(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean);
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
+        await CopyAsync(connection, CopyStaging, trips, cancellationToken);
         await using var command = new NpgsqlCommand(InsertTrips, connection);
 
         // Window contributions of the inserted rows only, from the values as stored (the same rows a recomputation
@@ -225,21 +285,79 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         while (await reader.ReadAsync(cancellationToken))
         {
             inserted++;
-            var vendor = reader.GetInt16(0);
-            var pickup = reader.GetFieldValue<DateTimeOffset>(1);
-            var fare = reader.GetDecimal(2);
-            var tip = reader.GetDecimal(3);
-            var total = reader.GetDecimal(4);
-            var distance = reader.GetDouble(5);
-            decimal? prediction = reader.IsDBNull(6) ? null : reader.GetDecimal(6);
-            foreach (var windowStart in windows.StartsContaining(pickup))
-            {
-                var key = (vendor, windowStart);
-                contributions[key] = (contributions.TryGetValue(key, out var sum) ? sum : default).Add(fare, tip, total, distance, prediction);
-            }
+            AddToWindows(
+                contributions,
+                reader.GetInt16(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetDecimal(2),
+                reader.GetDecimal(3),
+                reader.GetDecimal(4),
+                reader.GetDouble(5),
+                reader.IsDBNull(6) ? null : reader.GetDecimal(6));
         }
 
         return inserted;
+    }
+
+    private void AddToWindows(
+        SortedDictionary<(short VendorId, DateTimeOffset WindowStart), WindowContribution> contributions,
+        short vendor, DateTimeOffset pickup, decimal fare, decimal tip, decimal total, double distance, decimal? prediction)
+    {
+        foreach (var windowStart in windows.StartsContaining(pickup))
+        {
+            var key = (vendor, windowStart);
+            contributions[key] = (contributions.TryGetValue(key, out var sum) ? sum : default).Add(fare, tip, total, distance, prediction);
+        }
+    }
+
+    // numeric(12,2) rounds half away from zero; timestamptz keeps microseconds (Npgsql truncates the rest).
+    private static decimal ToCents(decimal value) => decimal.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
+        value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
+
+    // Synchronous Write per field: WriteAsync costs a state machine per field (22 per row), and the importer
+    // flushes its buffer to the socket only when full, so the blocking is rare and short.
+    private static async Task CopyAsync(NpgsqlConnection connection, string copyCommand, List<StoredTrip> trips, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copyCommand, cancellationToken);
+        foreach (var stored in trips)
+        {
+            var t = stored.Trip;
+            importer.StartRow();
+            importer.Write(stored.TripId, NpgsqlDbType.Text);
+            importer.Write((short)t.VendorId, NpgsqlDbType.Smallint);
+            importer.Write(stored.PickupUtc, NpgsqlDbType.TimestampTz);
+            WriteNullable(importer, stored.DropoffUtc, NpgsqlDbType.TimestampTz);
+            importer.Write((short)t.PassengerCount, NpgsqlDbType.Smallint);
+            importer.Write(t.TripDistance, NpgsqlDbType.Double);
+            WriteNullable(importer, t.PickupLongitude, NpgsqlDbType.Double);
+            WriteNullable(importer, t.PickupLatitude, NpgsqlDbType.Double);
+            WriteNullable(importer, t.DropoffLongitude, NpgsqlDbType.Double);
+            WriteNullable(importer, t.DropoffLatitude, NpgsqlDbType.Double);
+            importer.Write((short)t.PaymentType, NpgsqlDbType.Smallint);
+            WriteNullable(importer, t.RateCodeId is { } rate ? (short?)rate : null, NpgsqlDbType.Smallint);
+            importer.Write(t.FareAmount, NpgsqlDbType.Numeric);
+            importer.Write(t.TipAmount, NpgsqlDbType.Numeric);
+            importer.Write(stored.TotalAmount, NpgsqlDbType.Numeric);
+            importer.Write(stored.Source.Topic, NpgsqlDbType.Text);
+            importer.Write(stored.Source.Partition, NpgsqlDbType.Integer);
+            importer.Write(stored.Source.Offset, NpgsqlDbType.Bigint);
+            WriteNullable(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz);
+            WriteNullable(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric);
+            if (stored.Score?.ModelVersion is { } version)
+            {
+                importer.Write(version, NpgsqlDbType.Text);
+            }
+            else
+            {
+                importer.WriteNull();
+            }
+
+            WriteNullable(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean);
+        }
+
+        await importer.CompleteAsync(cancellationToken);
     }
 
     private async Task UpsertWindowsAsync(

@@ -45,6 +45,53 @@ public class TripBatchWriterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_batch_after_stored_offsets_is_copied_straight_into_trips_and_sums_its_windows_exactly()
+    {
+        await using var db = await TaxiDatabase.CreateAsync(postgres);
+        var writer = new TripBatchWriter(db.DataSource, Windows);
+        var first = Batch([Trip("a", offset: 0, vendor: 1, minute: 0)], nextOffset: 1);
+        // Values with more decimals than the columns keep, and a sub-microsecond pickup: the C#-side window sums must
+        // round exactly as PostgreSQL stores them.
+        var odd = Trip("b", offset: 1, vendor: 1, minute: 4);
+        odd = odd with
+        {
+            Trip = odd.Trip with { FareAmount = 10.005m, TipAmount = 1.115m },
+            TotalAmount = 11.12m,
+            PickupUtc = odd.PickupUtc.AddTicks(TimeSpan.TicksPerMinute - 1),
+        };
+        var second = Batch([odd, Trip("c", offset: 2, vendor: 2, minute: 9)], nextOffset: 3);
+
+        var firstResult = await writer.WriteAsync(first, TestContext.Current.CancellationToken);
+        var secondResult = await writer.WriteAsync(second, TestContext.Current.CancellationToken);
+
+        Assert.False(firstResult.CopiedIntoTrips); // a partition's first batch cannot prove its offsets fresh
+        Assert.True(secondResult.CopiedIntoTrips);
+        Assert.Equal(2, secondResult.TripsInserted);
+        Assert.Equal(3, await db.ScalarAsync<long>("SELECT count(*) FROM trips"));
+        Assert.Equal(0, await WindowMismatchesAsync(db));
+    }
+
+    [Fact]
+    public async Task A_trip_sent_again_at_a_later_offset_is_stored_once()
+    {
+        await using var db = await TaxiDatabase.CreateAsync(postgres);
+        var writer = new TripBatchWriter(db.DataSource, Windows);
+        await writer.WriteAsync(Batch([Trip("a", offset: 0, vendor: 1, minute: 0), Trip("b", offset: 1, vendor: 1, minute: 1)], nextOffset: 2), TestContext.Current.CancellationToken);
+
+        // Fresh offsets, but "b" was stored before: the direct COPY is refused and the staging path stores "c" alone.
+        var again = await writer.WriteAsync(
+            Batch([Trip("b", offset: 2, vendor: 1, minute: 1), Trip("c", offset: 3, vendor: 2, minute: 2)], nextOffset: 4),
+            TestContext.Current.CancellationToken);
+
+        Assert.False(again.CopiedIntoTrips);
+        Assert.Equal(1, again.TripsInserted);
+        Assert.Equal(1, again.TripsAlreadyStored);
+        Assert.Equal(3, await db.ScalarAsync<long>("SELECT count(*) FROM trips"));
+        Assert.Equal(4, (await new ConsumerProgressStore(db.DataSource).LoadAsync(Group, "taxi_trips", [0], TestContext.Current.CancellationToken))[0].NextOffset);
+        Assert.Equal(0, await WindowMismatchesAsync(db));
+    }
+
+    [Fact]
     public async Task The_stored_offset_never_moves_backwards()
     {
         await using var db = await TaxiDatabase.CreateAsync(postgres);
