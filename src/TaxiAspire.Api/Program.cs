@@ -13,6 +13,7 @@ using TaxiAspire.Api.Security;
 using TaxiAspire.Api.Training;
 using TaxiAspire.Data.Queries;
 using TaxiAspire.ModelRegistry;
+using TaxiAspire.Scoring;
 using TaxiAspire.Trips.Windows;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,18 +27,17 @@ builder.Services.AddSingleton<WindowQueries>();
 builder.Services.AddSingleton<StatsQueries>();
 builder.Services.AddSingleton<DeadLetterQueries>();
 
-// Model versions come from the registry when the AppHost hands the API its "mlflow" connection (a server URL or
-// the local registry folder). Scoring needs the champion loaded with ML.NET, which the processor's scorer will
-// provide; until a predictor is registered, predict answers 503 rather than pretend.
+// When the AppHost hands the API its "mlflow" connection (a server URL or the local registry folder), the shared
+// champion scoring registers the registry and follows its champion alias, as the processor does; model versions
+// are read from the same registry. Without one no champion ever loads: predict answers 503, the catalog is empty.
+builder.AddChampionScoring();
+builder.Services.AddSingleton<IFarePredictor, ChampionFarePredictor>();
 if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ModelRegistryOptions.ConnectionName)))
 {
-    builder.Services.AddModelRegistry(builder.Configuration);
     builder.Services.AddSingleton<IModelCatalog, RegistryModelCatalog>();
 }
 
-builder.Services.TryAddSingleton<NoModelRegistry>();
-builder.Services.TryAddSingleton<IModelCatalog>(sp => sp.GetRequiredService<NoModelRegistry>());
-builder.Services.TryAddSingleton<IFarePredictor>(sp => sp.GetRequiredService<NoModelRegistry>());
+builder.Services.TryAddSingleton<IModelCatalog, NoModelRegistry>();
 
 // Consumer lag needs the broker's high watermarks; without a Kafka connection lag is reported as unknown.
 if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka")))

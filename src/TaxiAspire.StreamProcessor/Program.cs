@@ -4,7 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDataSource("taxidb");
 builder.AddStreamProcessor();
-builder.AddChampionScoring();
+builder.AddTripScoring();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

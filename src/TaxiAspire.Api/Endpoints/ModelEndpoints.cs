@@ -97,7 +97,8 @@ internal static class ModelEndpoints
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "No champion model",
-                detail: "No fare model has been promoted to champion yet, so there is nothing to score with. Try again after a training run.");
+                detail: "No fare model is champion yet, so there is nothing to score with. Train one (POST /api/admin/retrain, or the trainer's CLI); "
+                    + "the trainer promotes it when it is the best, and the API scores with a new champion within Scoring:ReloadInterval (20 s by default).");
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

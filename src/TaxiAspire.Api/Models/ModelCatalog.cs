@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using TaxiAspire.Scoring;
+
 namespace TaxiAspire.Api.Models;
 
 /// <summary>One registered version of the fare model, with the metrics of its evaluation.</summary>
@@ -32,15 +35,10 @@ public interface IFarePredictor
 
 /// <summary>
 /// Stands in until a registry is wired: no versions, no champion. The endpoints then answer honestly (an empty
-/// list, 404 for a champion, 503 for predict) instead of inventing a model.
+/// list, 404 for a champion) instead of inventing a model; predict answers 503 because no champion ever loads.
 /// </summary>
-internal sealed class NoModelRegistry : IModelCatalog, IFarePredictor
+internal sealed class NoModelRegistry(IOptions<ScoringOptions> options) : IModelCatalog
 {
-    public const string ModelName = "TaxiFarePrediction";
-
     public Task<ModelCatalogView> GetAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(new ModelCatalogView(ModelName, null, []));
-
-    public Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult<FarePrediction?>(null);
+        Task.FromResult(new ModelCatalogView(options.Value.ModelName, null, []));
 }

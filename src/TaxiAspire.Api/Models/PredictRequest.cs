@@ -1,4 +1,5 @@
 using System.Globalization;
+using TaxiAspire.Trips.Contract;
 
 namespace TaxiAspire.Api.Models;
 
@@ -67,6 +68,39 @@ public sealed record PredictRequest
         }
     }
 
-    private static bool IsTimestamp(string value) =>
-        DateTime.TryParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+    /// <summary>
+    /// The trip as the event contract carries it, with no fare or tip (0), so it becomes the model's input exactly as a
+    /// trip on the topic does. Call it on a request <see cref="Validate"/> found no errors in.
+    /// </summary>
+    public TripEvent ToTripEvent()
+    {
+        if (VendorId is not { } vendor || PickupDatetime is null || !TryParseTimestamp(PickupDatetime, out var pickup)
+            || PassengerCount is not { } passengers || TripDistance is not { } miles || PaymentType is not { } payment)
+        {
+            throw new InvalidOperationException("The request is not valid; call Validate first.");
+        }
+
+        return new TripEvent
+        {
+            VendorId = vendor,
+            PickupDateTime = pickup,
+            DropoffDateTime = DropoffDatetime is not null && TryParseTimestamp(DropoffDatetime, out var dropoff) ? dropoff : null,
+            PassengerCount = passengers,
+            TripDistance = miles,
+            PickupLongitude = PickupLongitude,
+            PickupLatitude = PickupLatitude,
+            DropoffLongitude = DropoffLongitude,
+            DropoffLatitude = DropoffLatitude,
+            PaymentType = payment,
+            RateCodeId = RateCodeId,
+            FareAmount = 0m,
+            TipAmount = 0m,
+        };
+    }
+
+    private static bool IsTimestamp(string value) => TryParseTimestamp(value, out _);
+
+    // Wall-clock time with no offset (Kind Unspecified), as the contract's times are.
+    private static bool TryParseTimestamp(string value, out DateTime timestamp) =>
+        DateTime.TryParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using TaxiAspire.ModelRegistry;
+using TaxiAspire.Scoring;
 
 namespace TaxiAspire.Api.Models;
 
@@ -8,7 +10,7 @@ namespace TaxiAspire.Api.Models;
 /// second; the registry is asked at most once per <see cref="CacheFor"/>, since versions change only when the trainer
 /// registers or promotes one.
 /// </summary>
-internal sealed class RegistryModelCatalog(IModelRegistry registry, TimeProvider timeProvider) : IModelCatalog
+internal sealed class RegistryModelCatalog(IModelRegistry registry, IOptions<ScoringOptions> options, TimeProvider timeProvider) : IModelCatalog
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
 
@@ -21,10 +23,11 @@ internal sealed class RegistryModelCatalog(IModelRegistry registry, TimeProvider
             return cached.View;
         }
 
-        var versions = await registry.ListVersionsAsync(NoModelRegistry.ModelName, cancellationToken);
-        var champion = await registry.GetByAliasAsync(NoModelRegistry.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
+        var name = options.Value.ModelName;
+        var versions = await registry.ListVersionsAsync(name, cancellationToken);
+        var champion = await registry.GetByAliasAsync(name, ModelRegistryConventions.ChampionAlias, cancellationToken);
         var view = new ModelCatalogView(
-            NoModelRegistry.ModelName,
+            name,
             champion is null ? null : Number(champion.Version),
             [.. versions
                 .Where(v => Number(v.Version) is not null)

@@ -1,24 +1,19 @@
-using TaxiAspire.ModelRegistry;
+using TaxiAspire.Scoring;
 
 namespace TaxiAspire.StreamProcessor.Scoring;
 
 internal static class ScoringServiceCollectionExtensions
 {
     /// <summary>
-    /// Scoring when the app model hands the processor a registry (<c>mlflow</c> connection string); without one the
-    /// processor stores trips unscored, exactly as it does while no champion exists.
+    /// Batch scoring with anomaly flags over the shared champion scoring, which follows the registry only when the app
+    /// model hands the processor one (<c>mlflow</c> connection string); without one the processor stores trips
+    /// unscored, exactly as it does while no champion exists.
     /// </summary>
-    public static IHostApplicationBuilder AddChampionScoring(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTripScoring(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ChampionHolder>();
+        builder.AddChampionScoring();
         builder.Services.AddSingleton<TripScorer>();
-        builder.Services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        if (builder.Configuration.GetConnectionString(ModelRegistryOptions.ConnectionName) is { Length: > 0 })
-        {
-            builder.Services.AddModelRegistry(builder.Configuration);
-            builder.Services.AddHostedService<ChampionModelLoader>();
-        }
-
+        builder.Services.AddOptions<AnomalyOptions>().BindConfiguration(ScoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using TaxiAspire.Data.Ingestion;
 using TaxiAspire.IntegrationTests.Data;
 using TaxiAspire.IntegrationTests.Infrastructure;
-using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
+using TaxiAspire.Scoring;
 using TaxiAspire.StreamProcessor.Scoring;
 using TaxiAspire.Trainer.Training;
 using TaxiAspire.Trips.Contract;
@@ -33,13 +33,13 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
         await loader.RefreshAsync(Model, Ct);
         Assert.Null(holder.Current); // no champion yet: trips flow unscored
 
-        await TrainAndPromoteAsync(registry, iterations: 40);
+        await TrainingSamples.TrainAndPromoteAsync(registry, iterations: 40);
         await loader.RefreshAsync(Model, Ct);
         Assert.Equal("1", holder.Current!.Version);
 
         await using var db = await TaxiDatabase.CreateAsync(postgres);
         var trips = new List<StoredTrip> { Trip("normal", 0, fare: 9.0m, miles: 2.0), Trip("absurd", 1, fare: 140m, miles: 1.0) };
-        new TripScorer(holder, Options.Create(new ScoringOptions())).Score(trips);
+        new TripScorer(new FareScorer(holder), Options.Create(new AnomalyOptions())).Score(trips);
         await new TripBatchWriter(db.DataSource, HoppingWindows.Default).WriteAsync(
             new TripBatch("g", trips, [], [new PartitionProgress("taxi_trips", 0, 2, 0)]), Ct);
 
@@ -60,11 +60,11 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
     {
         var registry = new LocalFolderModelRegistry(_root, TimeProvider.System);
         var (holder, loader) = Loader(registry);
-        await TrainAndPromoteAsync(registry, iterations: 5);
+        await TrainingSamples.TrainAndPromoteAsync(registry, iterations: 5);
         await loader.RefreshAsync(Model, Ct);
         var first = holder.Current;
 
-        await TrainAndPromoteAsync(registry, iterations: 40);
+        await TrainingSamples.TrainAndPromoteAsync(registry, iterations: 40);
         await loader.RefreshAsync(Model, Ct);
 
         Assert.Equal(("1", "2"), (first!.Version, holder.Current!.Version));
@@ -95,14 +95,6 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
     {
         var holder = new ChampionHolder();
         return (holder, new ChampionModelLoader(registry, holder, Options.Create(new ScoringOptions()), TimeProvider.System, NullLogger<ChampionModelLoader>.Instance));
-    }
-
-    private static async Task TrainAndPromoteAsync(LocalFolderModelRegistry registry, int iterations)
-    {
-        var trainer = new FareModelTrainer(TrainingSamples.Quick(iterations));
-        var model = trainer.Train(await TrainingSamples.FirstRowsAsync(2000));
-        var version = await registry.RegisterAsync(new ModelRegistration { ModelName = Model, ExperimentName = "t", ModelFile = model.ModelFile }, Ct);
-        await registry.SetAliasAsync(Model, ModelRegistryConventions.ChampionAlias, version.Version, Ct);
     }
 
     private static StoredTrip Trip(string id, long offset, decimal fare, double miles, int minute = 0)

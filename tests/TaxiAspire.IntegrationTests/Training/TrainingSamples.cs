@@ -1,3 +1,4 @@
+using TaxiAspire.ModelRegistry;
 using TaxiAspire.Trainer.Training;
 using TaxiAspire.Trips.Features;
 
@@ -13,6 +14,16 @@ internal static class TrainingSamples
 
     /// <summary>Few trees: enough to be far better than a constant, quick enough for a test.</summary>
     public static FareTrainingOptions Quick(int iterations = 40) => new() { Iterations = iterations, Leaves = 16, MinExamplesPerLeaf = 20, LearningRate = 0.2 };
+
+    /// <summary>Trains a quick model on the first 2,000 sample rows, registers it and points <c>champion</c> at it; returns its version.</summary>
+    public static async Task<string> TrainAndPromoteAsync(IModelRegistry registry, int iterations, string modelName = "TaxiFarePrediction")
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var model = new FareModelTrainer(Quick(iterations)).Train(await FirstRowsAsync(2000));
+        var version = await registry.RegisterAsync(new ModelRegistration { ModelName = modelName, ExperimentName = "t", ModelFile = model.ModelFile }, ct);
+        await registry.SetAliasAsync(modelName, ModelRegistryConventions.ChampionAlias, version.Version, ct);
+        return version.Version;
+    }
 
     private static string SharedData()
     {

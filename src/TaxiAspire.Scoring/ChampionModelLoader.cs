@@ -1,13 +1,16 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using TaxiAspire.ModelRegistry;
 
-namespace TaxiAspire.StreamProcessor.Scoring;
+namespace TaxiAspire.Scoring;
 
 /// <summary>
 /// Follows the registry's <c>champion</c> alias: reads it every <see cref="ScoringOptions.ReloadInterval"/> and, when
-/// it points at another version, downloads and loads that model and swaps it in between two batches. The stream never
-/// waits for this: until a champion loads, batches are stored unscored; when a load fails, the previous model stays.
+/// it points at another version, downloads and loads that model and swaps it into the <see cref="ChampionHolder"/>.
+/// Scorers never wait for this: until a champion loads they see none (the processor stores trips unscored, the API
+/// answers 503); when a load fails, the previous model stays.
 /// </summary>
 internal sealed partial class ChampionModelLoader(
     IModelRegistry registry,
@@ -59,14 +62,14 @@ internal sealed partial class ChampionModelLoader(
         await registry.DownloadModelAsync(champion, file, cancellationToken);
         file.Position = 0;
         var model = new MLContext().Model.Load(file, out _);
-        holder.Set(new ChampionModel(champion.Version, model));
+        holder.Set(new ChampionModel(modelName, champion.Version, model));
         LogChampionLoaded(logger, modelName, champion.Version, current?.Version);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scoring with {Model} version {Version} (was {Previous})")]
     private static partial void LogChampionLoaded(ILogger logger, string model, string version, string? previous);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The champion alias is gone; trips are stored unscored (was version {Version})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The champion alias is gone; nothing is scored until one is promoted again (was version {Version})")]
     private static partial void LogChampionRemoved(ILogger logger, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the champion failed; still scoring with version {Version}")]

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Features;
+
+namespace TaxiAspire.Scoring;
+
+/// <summary>
+/// A loaded champion: the registered model's name and version, the ML.NET model, and a pool of prediction engines
+/// over it. A <see cref="PredictionEngine{TSrc, TDst}"/> is not thread-safe but predicts a row in microseconds, where a
+/// Transform of a one-row data view costs milliseconds; so each caller borrows an engine for the trips it scores.
+/// The pool belongs to this version: a new champion brings new engines, the old ones go with the old model.
+/// </summary>
+public sealed class ChampionModel
+{
+    private readonly ObjectPool<PredictionEngine<FareModelInput, FareModelScore>> _engines;
+
+    public ChampionModel(string modelName, string version, ITransformer model)
+    {
+        ModelName = modelName;
+        Version = version;
+        Model = model;
+        _engines = new DefaultObjectPool<PredictionEngine<FareModelInput, FareModelScore>>(new EnginePolicy(model));
+    }
+
+    public string ModelName { get; }
+
+    public string Version { get; }
+
+    public ITransformer Model { get; }
+
+    /// <summary>
+    /// The fare of each trip, in order: the trip's <see cref="FareModelInput"/> (the input the trainer trained on), the
+    /// model's score, snapped to the meter's grid by <see cref="FareModelOutput.ToFare"/>.
+    /// </summary>
+    public decimal[] PredictFares(IReadOnlyList<TripEvent> trips)
+    {
+        ArgumentNullException.ThrowIfNull(trips);
+        var fares = new decimal[trips.Count];
+        var engine = _engines.Get();
+        try
+        {
+            for (var i = 0; i < fares.Length; i++)
+            {
+                fares[i] = FareModelOutput.ToFare(engine.Predict(FareModelInput.From(trips[i])).Score);
+            }
+        }
+        finally
+        {
+            _engines.Return(engine);
+        }
+
+        return fares;
+    }
+
+    private sealed class EnginePolicy(ITransformer model) : PooledObjectPolicy<PredictionEngine<FareModelInput, FareModelScore>>
+    {
+        private readonly MLContext _ml = new();
+
+        public override PredictionEngine<FareModelInput, FareModelScore> Create() =>
+            _ml.Model.CreatePredictionEngine<FareModelInput, FareModelScore>(model);
+
+        public override bool Return(PredictionEngine<FareModelInput, FareModelScore> obj) => true;
+    }
+}
+
+/// <summary>The fare model's output row: the raw score a prediction engine writes (see <see cref="FareModelOutput"/>).</summary>
+public sealed class FareModelScore
+{
+    [ColumnName(FareModelOutput.ScoreColumn)]
+    public float Score { get; set; }
+}
+
+/// <summary>The champion currently scoring, swapped whole by the champion loader; null until one exists.</summary>
+public sealed class ChampionHolder
+{
+    private ChampionModel? _current;
+
+    public ChampionModel? Current => Volatile.Read(ref _current);
+
+    public void Set(ChampionModel? champion) => Volatile.Write(ref _current, champion);
+}
