@@ -18,9 +18,13 @@ internal sealed record BenchReport(
     double RawCopyTripsPerSecond,
     double NaiveInsertTripsPerSecond,
     double SpeedupOverNaive,
+    ScoringCost? Scoring,
     BenchTargets Targets);
 
-internal sealed record BenchTargets(bool Throughput50k, bool TenTimesNaive, bool P99Under250Ms, bool MemoryUnder300Mb);
+/// <summary>The same end-to-end run with the champion scoring every batch; the cost is the throughput given up.</summary>
+internal sealed record ScoringCost(double EndToEndTripsPerSecond, double ScoredShare, double CostPercent);
+
+internal sealed record BenchTargets(bool Throughput50k, bool TenTimesNaive, bool P99Under250Ms, bool MemoryUnder300Mb, bool? ScoringCostUnder15Percent);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(BenchReport))]

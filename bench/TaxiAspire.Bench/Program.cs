@@ -1,7 +1,9 @@
 // The pipeline benchmark: end-to-end trips/s of the stream processor (a child process, as deployed) over 1,000,000
 // trips, p50/p99 latency at a steady 5,000 trips/s, the processor's peak memory, and in the same run, on the same
 // rows, the ceilings: raw consume rate, raw binary COPY rate, and a naive one-INSERT-per-message consumer.
-// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20]
+// With --scoring-registry FOLDER (a local model registry holding a champion, e.g. from the trainer's train-file
+// command) the end-to-end run is repeated on the same rows with scoring on, and the cost of scoring is reported.
+// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20] [--scoring-registry FOLDER]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -11,9 +13,18 @@ using TaxiAspire.BenchKit;
 using TaxiAspire.Data.Verification;
 using TaxiAspire.Trips.Windows;
 
-var trips = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-var steadyRate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5_000;
-var steadySeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+var registryFlag = Array.IndexOf(args, "--scoring-registry");
+var scoringRegistry = registryFlag >= 0 && registryFlag + 1 < args.Length ? Path.GetFullPath(args[registryFlag + 1]) : null;
+var numbers = registryFlag >= 0 ? args[..registryFlag] : args;
+var trips = numbers.Length > 0 ? long.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000;
+var steadyRate = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 5_000;
+var steadySeconds = numbers.Length > 2 ? int.Parse(numbers[2], CultureInfo.InvariantCulture) : 20;
+if (scoringRegistry is not null && !Directory.Exists(scoringRegistry))
+{
+    Console.Error.WriteLine($"--scoring-registry {scoringRegistry} does not exist. Create one with: dotnet run --project src/TaxiAspire.Trainer -- train-file <taxi-fare-train.csv> --registry {scoringRegistry}");
+    return 2;
+}
+
 // ~330 bytes a trip and ~5 MiB kept per mock partition: 128 partitions keep 1M trips with room to spare.
 var partitions = (int)Math.Max(12, Math.Min(256, trips / 7_800 + 1));
 const string Topic = "taxi_trips";
@@ -41,16 +52,27 @@ var rawCopy = await Ceilings.RawCopyAsync(dataSource, bulk, trips);
 
 Console.Error.WriteLine("processor: end to end");
 var settings = new Dictionary<string, string> { ["Trips__FutureTolerance"] = "30.00:00:00", ["StreamProcessor__Topic"] = Topic };
-var wall = Stopwatch.StartNew();
-long peakMemory;
-using (var processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings))
-{
-    peakMemory = await WaitForOffsetsAsync(audit, "stream-processor", Topic, trips, processor);
-    await processor.KillAsync();
-}
-
-var wallSeconds = wall.Elapsed.TotalSeconds;
+var (wallSeconds, peakMemory) = await RunToTheEndAsync(env, audit, settings, "stream-processor", trips);
 var steady = await StoredSpanRateAsync(dataSource);
+
+ScoringCost? scoring = null;
+if (scoringRegistry is not null)
+{
+    Console.Error.WriteLine("processor: end to end with scoring");
+    await ClearResultsAsync(dataSource);
+    var scoredSettings = new Dictionary<string, string>(settings)
+    {
+        ["StreamProcessor__ConsumerGroup"] = "stream-processor-scored",
+        ["ConnectionStrings__mlflow"] = scoringRegistry,
+    };
+    var (scoredWall, scoredPeak) = await RunToTheEndAsync(env, audit, scoredSettings, "stream-processor-scored", trips);
+    peakMemory = Math.Max(peakMemory, scoredPeak);
+    var scoredRate = trips / scoredWall;
+    scoring = new ScoringCost(
+        EndToEndTripsPerSecond: Math.Round(scoredRate),
+        ScoredShare: Math.Round(await ScoredShareAsync(dataSource), 4),
+        CostPercent: Math.Round(100 * (1 - scoredRate / (trips / wallSeconds)), 1));
+}
 
 Console.Error.WriteLine("ceiling: naive consumer");
 var naive = Ceilings.NaiveInsert(env.Kafka.BootstrapServers, Topic, dataSource, TimeSpan.FromSeconds(15));
@@ -87,12 +109,41 @@ var report = new BenchReport(
     RawCopyTripsPerSecond: Math.Round(rawCopy),
     NaiveInsertTripsPerSecond: Math.Round(naive),
     SpeedupOverNaive: Math.Round(endToEnd / naive, 1),
+    Scoring: scoring,
     Targets: new BenchTargets(
         Throughput50k: endToEnd >= 50_000,
         TenTimesNaive: endToEnd >= 10 * naive,
         P99Under250Ms: latency.P99Ms <= 250,
-        MemoryUnder300Mb: peakMemory <= 300L * 1024 * 1024));
+        MemoryUnder300Mb: peakMemory <= 300L * 1024 * 1024,
+        ScoringCostUnder15Percent: scoring is null ? null : scoring.CostPercent <= 15));
 Console.WriteLine(JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
+return 0;
+
+// One processor from an empty start until its stored offsets cover every message: wall seconds and peak memory.
+static async Task<(double WallSeconds, long PeakMemory)> RunToTheEndAsync(
+    BenchEnvironment env, PipelineAudit audit, Dictionary<string, string> settings, string group, long trips)
+{
+    var wall = Stopwatch.StartNew();
+    using var processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings);
+    var peak = await WaitForOffsetsAsync(audit, group, settings["StreamProcessor__Topic"], trips, processor);
+    var seconds = wall.Elapsed.TotalSeconds;
+    await processor.KillAsync();
+    return (seconds, peak);
+}
+
+// Empties what the processor wrote, so a second run over the same rows starts from the same empty tables.
+static async Task ClearResultsAsync(NpgsqlDataSource dataSource)
+{
+    await using var command = dataSource.CreateCommand(
+        "TRUNCATE trips, trip_windows, rejected_messages, consumer_offsets, window_publications");
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<double> ScoredShareAsync(NpgsqlDataSource dataSource)
+{
+    await using var command = dataSource.CreateCommand("SELECT avg((prediction IS NOT NULL)::int)::float8 FROM trips");
+    return await command.ExecuteScalarAsync() is double share ? share : 0;
+}
 
 // Polls the stored offsets until they cover every message, sampling the child's peak memory meanwhile.
 static async Task<long> WaitForOffsetsAsync(PipelineAudit audit, string group, string topic, long expected, ProcessorProcess processor)

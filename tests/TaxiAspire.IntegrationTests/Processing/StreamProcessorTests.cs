@@ -73,13 +73,13 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
 
         // Both replicas take part. (The exact split is not asserted: a cooperative rebalance moves partitions in two
         // steps, and on librdkafka's mock cluster the second step can lag by many seconds; the result below is what counts.)
-        await WaitUntilAsync(() => Assigned(first) > 0 && Assigned(second) > 0, TimeSpan.FromSeconds(20), "both replicas own partitions");
+        await WaitUntilAsync(() => Assigned(first) > 0 && Assigned(second) > 0, TimeSpan.FromSeconds(60), "both replicas own partitions");
 
         var rest = scenario.ProduceAsync(messages / 3, messages, DirtyEvery);
         await scenario.WaitUntilStoredAsync(messages / 2, TimeSpan.FromSeconds(30));
         await first.StopAsync(); // mid-stream: the rest is still arriving
         await rest;
-        await WaitUntilAsync(() => Assigned(second) == ProcessorScenario.Partitions, TimeSpan.FromSeconds(20), "the survivor owns every partition");
+        await WaitUntilAsync(() => Assigned(second) == ProcessorScenario.Partitions, TimeSpan.FromSeconds(60), "the survivor owns every partition");
 
         await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(40));
         await scenario.AssertExactlyOnceAsync(messages, DirtyEvery);
