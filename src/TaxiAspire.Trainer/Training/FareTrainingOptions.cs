@@ -14,7 +14,7 @@ public sealed class FareTrainingOptions
     public string Algorithm { get; set; } = Ensemble;
 
     [Range(1, 100_000)]
-    public int Iterations { get; set; } = 300;
+    public int Iterations { get; set; } = 150;
 
     [Range(2, 4096)]
     public int Leaves { get; set; } = 31;
@@ -23,7 +23,7 @@ public sealed class FareTrainingOptions
     public int MinExamplesPerLeaf { get; set; } = 50;
 
     [Range(1e-4, 1.0)]
-    public double LearningRate { get; set; } = 0.05;
+    public double LearningRate { get; set; } = 0.1;
 
     /// <summary>Trips outside this fare range are left out of training and evaluation (the ML.NET sample's $1–150 filter).</summary>
     [Range(0, 10_000)]
