@@ -1,6 +1,6 @@
 // The chaos runner: N trips (dirty ones mixed in) flow while the processor is SIGKILLed K times at random moments and
-// restarted, PostgreSQL is restarted once and a Kafka broker goes down and up once. Then it checks that every valid
-// trip is stored exactly once, every window equals its recomputation, and the rejects are exactly the dirty messages.
+// restarted, PostgreSQL crashes (immediate stop) once mid-stream and a Kafka broker goes down and up once. Then it
+// checks that every valid trip is stored exactly once, every window equals its recomputation, and the rejects are exactly the dirty messages.
 // Prints one JSON object. Usage: TaxiAspire.Chaos [N=200000] [K=5] [seed=42]
 using System.Diagnostics;
 using System.Globalization;
@@ -54,21 +54,21 @@ var faults = new List<string>();
 for (var i = 0; i < k; i++)
 {
     await Task.Delay(TimeSpan.FromMilliseconds(random.Next(2_500, 7_000)));
+    if (i == 1 && !postgresRestarted)
+    {
+        // A crash mid-stream: the processor keeps running and retries; commits whose WAL was still in memory are lost.
+        faults.Add($"{clock.Elapsed.TotalSeconds:F1}s postgres crash");
+        await env.Postgres.CrashAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await env.Postgres.StartAsync();
+        postgresRestarted = true;
+        await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1_000, 3_000)));
+    }
+
     await processor.KillAsync();
     processor.Dispose();
     kills++;
     faults.Add($"{clock.Elapsed.TotalSeconds:F1}s kill");
-
-    if (i == 1 && !postgresRestarted)
-    {
-        faults.Add($"{clock.Elapsed.TotalSeconds:F1}s postgres stop");
-        await env.Postgres.StopAsync();
-        processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings);
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        await env.Postgres.StartAsync();
-        postgresRestarted = true;
-        continue;
-    }
 
     processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings);
     if (i == 2 && !brokerBounced)

@@ -56,6 +56,10 @@ public static class StreamProcessorHostExtensions
                 // The prefetch queue is the part of memory the batch bound does not cover.
                 config.QueuedMaxMessagesKbytes = processorSettings.PrefetchKilobytes;
                 config.QueuedMinMessages = Math.Max(processorSettings.MaxBatchSize, 1_000);
+                // Once a partition's queue holds QueuedMinMessages, librdkafka postpones its next fetch by this long
+                // (default 1 s). Batches drain the queue in milliseconds, so at 1 s the consumer idled most of each
+                // second: measured 9,846 trips/s end to end, 24,808 with 10 ms (bench/TaxiAspire.Bench, 300k trips).
+                config.FetchQueueBackoffMs = 10;
                 config.FetchWaitMaxMs = (int)Math.Ceiling(processorSettings.FetchMaxWait.TotalMilliseconds);
             });
         builder.AddKafkaProducer<byte[]?, byte[]?>(KafkaConnectionName, configureConfig: config =>

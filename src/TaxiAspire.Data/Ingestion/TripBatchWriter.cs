@@ -55,6 +55,7 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
 
     private const string FastPathSavepoint = "copy_into_trips";
 
+
     // The staging rows are unique by trip_id (deduplicated in C#), so no DISTINCT ON sort. RETURNING gives the values
     // as stored (rounded to the columns' scale): the window sums are built from exactly what a recomputation would sum.
     private const string InsertTrips = """
@@ -130,9 +131,17 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         SELECT count(*)::int FROM published
         """;
 
-    public async Task<BatchWriteResult> WriteAsync(TripBatch batch, CancellationToken cancellationToken)
+    public Task<BatchWriteResult> WriteAsync(TripBatch batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// Writes the batch, committing only once <paramref name="commitPrerequisite"/> has succeeded (the dead letters'
+    /// delivery): it runs meanwhile, and when it fails the transaction rolls back.
+    /// </summary>
+    public async Task<BatchWriteResult> WriteAsync(TripBatch batch, Task commitPrerequisite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(commitPrerequisite);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -164,6 +173,7 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             }
         }
 
+        await commitPrerequisite;
         await transaction.CommitAsync(cancellationToken);
         return new BatchWriteResult(inserted, batch.Trips.Count - inserted, rejects, closed, copiedIntoTrips);
     }

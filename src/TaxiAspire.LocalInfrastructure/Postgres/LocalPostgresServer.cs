@@ -143,7 +143,15 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
     }
 
     /// <summary>Fast shutdown (rolls back open transactions, disconnects clients) and waits for the server to exit.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default) => StopAsync("fast", cancellationToken);
+
+    /// <summary>
+    /// Immediate shutdown: every server process quits at once, with no shutdown checkpoint and without writing WAL
+    /// still in memory, as in a crash; the next start runs crash recovery.
+    /// </summary>
+    public Task CrashAsync(CancellationToken cancellationToken = default) => StopAsync("immediate", cancellationToken);
+
+    private async Task StopAsync(string mode, CancellationToken cancellationToken)
     {
         if (!_startedHere || _account is null)
         {
@@ -151,7 +159,7 @@ public sealed partial class LocalPostgresServer : IAsyncDisposable
         }
 
         var pid = ReadPostmasterProcessId();
-        await PgCtlAsync(["stop", "-w", "-t", "60", "-m", "fast", "-D", DataDirectory], cancellationToken);
+        await PgCtlAsync(["stop", "-w", "-t", "60", "-m", mode, "-D", DataDirectory], cancellationToken);
         _startedHere = false;
 
         // pg_ctl returns once postmaster.pid is gone, a moment before the process itself has exited.

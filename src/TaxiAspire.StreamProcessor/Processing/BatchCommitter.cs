@@ -10,9 +10,9 @@ using TaxiAspire.ServiceDefaults.Kafka.Tracing;
 namespace TaxiAspire.StreamProcessor.Processing;
 
 /// <summary>
-/// The write stage of the micro-batch loop: dead-letter the rejects, write the batch with its next offsets in one
-/// transaction (retried with backoff until PostgreSQL answers), then commit the offsets to Kafka too, only so lag
-/// tools see progress. A retried write is harmless: the transaction is idempotent (see <see cref="TripBatchWriter"/>).
+/// The write stage of the micro-batch loop: dead-letter the rejects while the batch and its next offsets are written in
+/// one transaction (retried with backoff until PostgreSQL answers; it commits only once the dead letters are delivered),
+/// then commit the offsets to Kafka too, only so lag tools see progress. A retried write is harmless: the transaction is idempotent (see <see cref="TripBatchWriter"/>).
 /// </summary>
 internal sealed partial class BatchCommitter
 {
@@ -69,10 +69,11 @@ internal sealed partial class BatchCommitter
         using var batchSpan = _telemetry.ActivitySource.StartProcessBatchActivity(settings.Topic, messages.Count, SampledProducerLinks(messages), settings.ConsumerGroup);
         TraceSampledTrips(messages, settings.ConsumerGroup);
 
-        await _deadLetters.PublishAsync(settings.DeadLetterTopic, built.DeadLetters, cancellationToken);
+        // The dead letters are delivered while the batch is written; the transaction commits only after delivery.
+        var deadLettered = _deadLetters.PublishAsync(settings.DeadLetterTopic, built.DeadLetters, cancellationToken);
         var result = await _databaseRetry.ExecuteAsync(
-            static (state, ct) => new ValueTask<BatchWriteResult>(state.Writer.WriteAsync(state.Batch, ct)),
-            (Writer: _writer, built.Batch),
+            static (state, ct) => new ValueTask<BatchWriteResult>(state.Writer.WriteAsync(state.Batch, state.DeadLettered, ct)),
+            (Writer: _writer, built.Batch, DeadLettered: deadLettered),
             cancellationToken);
         LogBatchCommitted(_logger, messages.Count, result.TripsInserted, result.TripsAlreadyStored, result.RejectsInserted, result.WindowsClosed);
         batchSpan?.SetTag("taxi.trips.inserted", result.TripsInserted);
