@@ -60,40 +60,71 @@ try
     }
     else
     {
-        await log.WriteLineAsync("api: starting (dotnet run -c Release)");
+        await log.WriteLineAsync("api: building (Release) and starting");
         api = await ApiProcess.StartAsync(connectionString, log, cts.Token);
         address = api.Address;
     }
 
-    var day = DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-    (string, string)[] requests =
+    // The dashboard's and pollers' queries: stats, the newest windows (all, one vendor), the last day of a vendor, and a
+    // six-hour range of history that differs between clients (50 distinct vendor/day ranges within the seeded month).
+    var now = DateTimeOffset.UtcNow;
+    static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    var day = Instant(now.AddDays(-1));
+    var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+    (string, Func<int, string>)[] requests =
     [
-        ("GET /api/stats", "/api/stats"),
-        ("GET /api/windows", "/api/windows"),
-        ("GET /api/windows?vendor=1", "/api/windows?vendor=1"),
-        ("GET /api/windows?vendor=2&from=<1 day ago>", $"/api/windows?vendor=2&from={day}"),
+        ("GET /api/stats", _ => "/api/stats"),
+        ("GET /api/windows", _ => "/api/windows"),
+        ("GET /api/windows?vendor=1", _ => "/api/windows?vendor=1"),
+        ("GET /api/windows?vendor=2&from=<1 day ago>", _ => $"/api/windows?vendor=2&from={day}"),
+        ("GET /api/windows?vendor=<1|2>&from=<d days ago 08:00>&to=<14:00> (50 ranges)", client =>
+            $"/api/windows?vendor={1 + (client % 2)}&from={Instant(midnight.AddDays(-2 - (client / 2 % 25)).AddHours(8))}&to={Instant(midnight.AddDays(-2 - (client / 2 % 25)).AddHours(14))}"),
     ];
 
     using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
     var streamer = new TripStreamer(dataSource, options.StreamRate);
     var stream = options.StreamRate > 0 ? streamer.RunAsync(streaming.Token) : Task.CompletedTask;
-    await log.WriteLineAsync($"load: {options.Clients} clients, {options.Warmup.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured, {options.StreamRate} trips/s streaming");
+    var model = options.ThinkTime > TimeSpan.Zero
+        ? $"closed loop with think time: each client waits 0.5-1.5 x {options.ThinkTime.TotalMilliseconds:0} ms after an answer"
+        : "closed loop, zero think time (saturation)";
+    await log.WriteLineAsync($"load: {options.Clients} clients, {model}, {options.Warmup.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured, {options.StreamRate} trips/s streaming");
     var run = Stopwatch.StartNew();
-    var figures = await LoadRunner.RunAsync(address, options.Clients, options.Warmup, options.Duration, requests, cts.Token);
+    var measuring = Task.Delay(options.Warmup, cts.Token).ContinueWith(
+        _ => (Machine: MachineLoad.Read(), Api: api?.CpuTime), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    var figures = await LoadRunner.RunAsync(address, options.Clients, options.ThinkTime, options.Warmup, options.Duration, requests, cts.Token);
+    var (machineBefore, apiCpuBefore) = await measuring;
+    var machineAfter = MachineLoad.Read();
+    var apiCpu = api?.CpuTime - apiCpuBefore;
     await streaming.CancelAsync();
     await stream;
 
     await using var count = dataSource.CreateCommand("SELECT count(*) FROM trips");
     var stored = (long)(await count.ExecuteScalarAsync(cts.Token))!;
+    var seconds = options.Duration.TotalSeconds;
     var report = new LoadReport(
         stored,
         options.Clients,
-        options.Duration.TotalSeconds,
+        model,
+        options.ThinkTime.TotalMilliseconds,
+        seconds,
+        figures.RequestsPerSecond,
         streamer.Written,
         Math.Round(streamer.Written / run.Elapsed.TotalSeconds, 1),
         Environment.ProcessorCount,
-        [.. figures.Select(f => new EndpointReport(f.Endpoint, f.Requests, f.Errors, f.RequestsPerSecond, f.P50, f.P95, f.P99, f.Max))]);
-    Console.WriteLine(JsonSerializer.Serialize(report, LoadReportJsonContext.Default.LoadReport));
+        machineBefore.LoadAverage,
+        machineAfter.LoadAverage,
+        new CpuReport(
+            Math.Round(figures.LoadGeneratorCpu.TotalSeconds / seconds, 2),
+            apiCpu is { } used ? Math.Round(used.TotalSeconds / seconds, 2) : null,
+            machineAfter.BusyCoresSince(machineBefore)),
+        [.. figures.Endpoints.Select(f => new EndpointReport(f.Endpoint, f.Requests, f.Errors, f.RequestsPerSecond, f.P50, f.P95, f.P99, f.Max))]);
+    // Relaxed escaping keeps the endpoint names ('&', '<') readable in the printed report.
+    var json = new JsonSerializerOptions(LoadReportJsonContext.Default.Options)
+    {
+        TypeInfoResolver = LoadReportJsonContext.Default,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+    Console.WriteLine(JsonSerializer.Serialize(report, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<LoadReport>)json.GetTypeInfo(typeof(LoadReport))));
     return 0;
 }
 finally
