@@ -23,11 +23,8 @@ public class WindowCacheTests(PostgresFixture postgres)
     [Fact]
     public async Task Each_query_gets_its_own_answer_and_equal_queries_share_one()
     {
-        await using var api = await SeededApi.CreateAsync(postgres);
-        await api.WriteTripsAsync(0, 40);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var factory = WithClock(api, time);
-        using var http = factory.CreateClient();
+        await using var clocked = await ClockedApi.CreateAsync(postgres, 40);
+        var http = clocked.Http;
         var from = Uri.EscapeDataString(SeededApi.Start.ToString("O"));
         var to = Uri.EscapeDataString(SeededApi.Start.AddMinutes(10).ToString("O"));
 
@@ -52,11 +49,8 @@ public class WindowCacheTests(PostgresFixture postgres)
     [Fact]
     public async Task New_windows_appear_once_the_cached_answer_reaches_the_stated_age()
     {
-        await using var api = await SeededApi.CreateAsync(postgres);
-        await api.WriteTripsAsync(0, 20);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var factory = WithClock(api, time);
-        using var http = factory.CreateClient();
+        await using var clocked = await ClockedApi.CreateAsync(postgres, 20);
+        var (api, time, http) = (clocked.Api, clocked.Time, clocked.Http);
         var newest = SeededApi.Start.AddMinutes(60);
 
         var before = await WindowsAsync(http, "/api/windows?vendor=1");
@@ -79,11 +73,8 @@ public class WindowCacheTests(PostgresFixture postgres)
     [Fact]
     public async Task A_polled_answer_is_refreshed_in_the_background_before_it_expires()
     {
-        await using var api = await SeededApi.CreateAsync(postgres);
-        await api.WriteTripsAsync(0, 20);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var factory = WithClock(api, time);
-        using var http = factory.CreateClient();
+        await using var clocked = await ClockedApi.CreateAsync(postgres, 20);
+        var (api, time, http) = (clocked.Api, clocked.Time, clocked.Http);
         var newest = SeededApi.Start.AddMinutes(60);
 
         await WindowsAsync(http, "/api/windows");
@@ -105,9 +96,6 @@ public class WindowCacheTests(PostgresFixture postgres)
         Assert.True(refreshed, "the background read never replaced the answer");
     }
 
-    private static WebApplicationFactory<api::Program> WithClock(SeededApi api, FakeTimeProvider time) =>
-        api.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time)));
-
     private static async Task<List<Window>> WindowsAsync(HttpClient http, string path)
     {
         var json = await http.GetFromJsonAsync<JsonElement>(path, Ct);
@@ -116,4 +104,30 @@ public class WindowCacheTests(PostgresFixture postgres)
     }
 
     private sealed record Window(int Vendor, DateTimeOffset Start, long Trips);
+
+    /// <summary>A seeded API whose clock only moves when the test says so.</summary>
+    private sealed class ClockedApi(SeededApi api, FakeTimeProvider time, WebApplicationFactory<api::Program> factory) : IAsyncDisposable
+    {
+        public SeededApi Api => api;
+
+        public FakeTimeProvider Time => time;
+
+        public HttpClient Http { get; } = factory.CreateClient();
+
+        public static async Task<ClockedApi> CreateAsync(PostgresFixture postgres, int trips)
+        {
+            var api = await SeededApi.CreateAsync(postgres);
+            await api.WriteTripsAsync(0, trips);
+            var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            return new ClockedApi(api, time, api.Factory.WithWebHostBuilder(
+                web => web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time))));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await factory.DisposeAsync();
+            await api.DisposeAsync();
+        }
+    }
 }
