@@ -7,8 +7,9 @@ namespace TaxiAspire.Api.Caching;
 /// refreshed ahead of that: once an answer is half that old, the next caller starts one background read and is
 /// served the current answer meanwhile. Under steady polling no request therefore waits on the database, and there
 /// is at most one read per key in flight (no stampede when an answer expires). A key nobody asked for within
-/// <see cref="MaxAge"/> waits for a fresh read. Entries unused for <see cref="IdleEviction"/> are dropped, and keys
-/// beyond the byte budget are read through without being kept, so arbitrary query strings cannot grow the cache.
+/// <see cref="MaxAge"/> waits for a fresh read. When the answers kept reach the byte budget, entries unused for
+/// <see cref="IdleEviction"/> make room, and if none are idle a new key is read through without being kept, so
+/// arbitrary query strings cannot grow the cache.
 /// </summary>
 public sealed class RefreshAheadCache<TKey>(TimeProvider timeProvider, TimeSpan maxAge, long byteBudget)
     where TKey : notnull
