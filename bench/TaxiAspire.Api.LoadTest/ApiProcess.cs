@@ -33,12 +33,16 @@ internal sealed class ApiProcess : IAsyncDisposable
         var project = Path.Combine(RepositoryRoot(), "src", "TaxiAspire.Api");
         // Build, then run the build output itself (as the AppHost does): the measured process is the API, not a
         // `dotnet run` host, so its CPU time can be read.
+        // Its output goes to the log (stderr): stdout carries only the report.
         using (var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "q", "-nologo"])
         {
             UseShellExecute = false,
+            RedirectStandardOutput = true,
         }) ?? throw new InvalidOperationException("dotnet build did not start."))
         {
+            var output = await build.StandardOutput.ReadToEndAsync(cancellationToken);
             await build.WaitForExitAsync(cancellationToken);
+            await log.WriteAsync(output);
             if (build.ExitCode != 0)
             {
                 throw new InvalidOperationException($"Building the API failed (exit code {build.ExitCode}).");

@@ -6,7 +6,7 @@ namespace TaxiAspire.Api.LoadTest;
 internal sealed record EndpointFigures(string Endpoint, long Requests, long Errors, double RequestsPerSecond, double P50, double P95, double P99, double Max);
 
 /// <summary>What the load generator saw over the measured period.</summary>
-internal sealed record LoadFigures(IReadOnlyList<EndpointFigures> Endpoints, double RequestsPerSecond, TimeSpan LoadGeneratorCpu);
+internal sealed record LoadFigures(IReadOnlyList<EndpointFigures> Endpoints, double RequestsPerSecond);
 
 /// <summary>
 /// N clients, each on its own keep-alive connection, cycling through the requests a dashboard and API pollers make
@@ -38,9 +38,6 @@ internal static class LoadRunner
         var clock = Stopwatch.StartNew();
         var measureFrom = warmup;
         var stopAt = warmup + duration;
-        var cpuAtStart = TimeSpan.Zero;
-        var cpuSampled = Task.Delay(warmup, cancellationToken).ContinueWith(
-            _ => cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
         var workers = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
@@ -104,8 +101,6 @@ internal static class LoadRunner
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
-        await cpuSampled;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
 
         var endpoints = requests.Select((request, i) =>
         {
@@ -120,7 +115,7 @@ internal static class LoadRunner
                 Percentile(all, 0.99),
                 all.Length == 0 ? 0 : Math.Round(all[^1], 2));
         }).ToList();
-        return new LoadFigures(endpoints, Math.Round(endpoints.Sum(e => e.Requests) / duration.TotalSeconds, 1), cpu);
+        return new LoadFigures(endpoints, Math.Round(endpoints.Sum(e => e.Requests) / duration.TotalSeconds, 1));
     }
 
     /// <summary>Nearest-rank percentile of sorted samples.</summary>

@@ -89,12 +89,12 @@ try
         : "closed loop, zero think time (saturation)";
     await log.WriteLineAsync($"load: {options.Clients} clients, {model}, {options.Warmup.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured, {options.StreamRate} trips/s streaming");
     var run = Stopwatch.StartNew();
+    // CPU is sampled when measuring starts and again when the last client is done, over the same real interval.
     var measuring = Task.Delay(options.Warmup, cts.Token).ContinueWith(
-        _ => (Machine: MachineLoad.Read(), Api: api?.CpuTime), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        _ => CpuSample.Take(api), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     var figures = await LoadRunner.RunAsync(address, options.Clients, options.ThinkTime, options.Warmup, options.Duration, requests, cts.Token);
-    var (machineBefore, apiCpuBefore) = await measuring;
-    var machineAfter = MachineLoad.Read();
-    var apiCpu = api?.CpuTime - apiCpuBefore;
+    var before = await measuring;
+    var after = CpuSample.Take(api);
     await streaming.CancelAsync();
     await stream;
 
@@ -111,12 +111,9 @@ try
         streamer.Written,
         Math.Round(streamer.Written / run.Elapsed.TotalSeconds, 1),
         Environment.ProcessorCount,
-        machineBefore.LoadAverage,
-        machineAfter.LoadAverage,
-        new CpuReport(
-            Math.Round(figures.LoadGeneratorCpu.TotalSeconds / seconds, 2),
-            apiCpu is { } used ? Math.Round(used.TotalSeconds / seconds, 2) : null,
-            machineAfter.BusyCoresSince(machineBefore)),
+        before.Machine.LoadAverage,
+        after.Machine.LoadAverage,
+        after.CoresSince(before),
         [.. figures.Endpoints.Select(f => new EndpointReport(f.Endpoint, f.Requests, f.Errors, f.RequestsPerSecond, f.P50, f.P95, f.P99, f.Max))]);
     // Relaxed escaping keeps the endpoint names ('&', '<') readable in the printed report.
     var json = new JsonSerializerOptions(LoadReportJsonContext.Default.Options)
@@ -138,5 +135,24 @@ finally
     {
         await postgres.StopAsync();
         await postgres.DisposeAsync();
+    }
+}
+
+/// <summary>CPU time used so far by the load generator, the API (when it is our child) and the whole machine.</summary>
+internal sealed record CpuSample(long Timestamp, TimeSpan LoadGenerator, TimeSpan? Api, MachineLoad Machine)
+{
+    public static CpuSample Take(ApiProcess? api)
+    {
+        using var self = Process.GetCurrentProcess();
+        return new(Stopwatch.GetTimestamp(), self.TotalProcessorTime, api?.CpuTime, MachineLoad.Read());
+    }
+
+    public CpuReport CoresSince(CpuSample earlier)
+    {
+        var seconds = Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp).TotalSeconds;
+        return new CpuReport(
+            Math.Round((LoadGenerator - earlier.LoadGenerator).TotalSeconds / seconds, 2),
+            Api - earlier.Api is { } api ? Math.Round(api.TotalSeconds / seconds, 2) : null,
+            Machine.BusyCoresSince(earlier.Machine));
     }
 }
