@@ -65,9 +65,10 @@ internal sealed class WindowAnswers(WindowQueries queries, JsonAnswers json, Tim
     private const long ByteBudget = 32L * 1024 * 1024;
 
     private readonly RefreshAheadCache<WindowQuery> _cache = new(timeProvider, MaxAge, ByteBudget);
+    private Func<WindowQuery, CancellationToken, Task<byte[]>>? _read;
 
     public ValueTask<ReadOnlyMemory<byte>> GetAsync(WindowQuery query, CancellationToken cancellationToken) =>
-        _cache.GetAsync(query, ReadAsync, cancellationToken);
+        _cache.GetAsync(query, _read ??= ReadAsync, cancellationToken);
 
     private async Task<byte[]> ReadAsync(WindowQuery query, CancellationToken cancellationToken) =>
         json.Serialize(await queries.WindowsAsync(query.VendorId, query.From, query.To, query.Limit, cancellationToken));
