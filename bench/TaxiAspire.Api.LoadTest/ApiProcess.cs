@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace TaxiAspire.Api.LoadTest;
 
-/// <summary>The API as a separate process in Release, as it runs in the AppHost, on a free loopback port.</summary>
+/// <summary>The API as a separate process, built in Release and run from its build output as in the AppHost, on a free loopback port.</summary>
 internal sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -18,22 +18,51 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>CPU time the API process has used so far (all its threads).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ApiProcess> StartAsync(string connectionString, TextWriter log, CancellationToken cancellationToken)
     {
         var project = Path.Combine(RepositoryRoot(), "src", "TaxiAspire.Api");
+        // Build, then run the build output itself (as the AppHost does): the measured process is the API, not a
+        // `dotnet run` host, so its CPU time can be read.
+        // Its output goes to the log (stderr): stdout carries only the report.
+        using (var build = Process.Start(new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "q", "-nologo"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        }) ?? throw new InvalidOperationException("dotnet build did not start."))
+        {
+            var output = await build.StandardOutput.ReadToEndAsync(cancellationToken);
+            await build.WaitForExitAsync(cancellationToken);
+            await log.WriteAsync(output);
+            if (build.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"Building the API failed (exit code {build.ExitCode}).");
+            }
+        }
+
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", ["run", "--project", project, "-c", "Release", "--no-launch-profile"])
+        var start = new ProcessStartInfo(Path.Combine(project, "bin", "Release", "net10.0", "TaxiAspire.Api"))
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = project,
         };
         start.Environment["ConnectionStrings__taxidb"] = connectionString;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Admin__ApiKey"] = Convert.ToHexString(Guid.NewGuid().ToByteArray());
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The API did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {

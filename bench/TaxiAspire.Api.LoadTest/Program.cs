@@ -60,40 +60,68 @@ try
     }
     else
     {
-        await log.WriteLineAsync("api: starting (dotnet run -c Release)");
+        await log.WriteLineAsync("api: building (Release) and starting");
         api = await ApiProcess.StartAsync(connectionString, log, cts.Token);
         address = api.Address;
     }
 
-    var day = DateTimeOffset.UtcNow.AddDays(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-    (string, string)[] requests =
+    // The dashboard's and pollers' queries: stats, the newest windows (all, one vendor), the last day of a vendor, and a
+    // six-hour range of history that differs between clients (50 distinct vendor/day ranges within the seeded month).
+    var now = DateTimeOffset.UtcNow;
+    static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    var day = Instant(now.AddDays(-1));
+    var midnight = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+    (string, Func<int, string>)[] requests =
     [
-        ("GET /api/stats", "/api/stats"),
-        ("GET /api/windows", "/api/windows"),
-        ("GET /api/windows?vendor=1", "/api/windows?vendor=1"),
-        ("GET /api/windows?vendor=2&from=<1 day ago>", $"/api/windows?vendor=2&from={day}"),
+        ("GET /api/stats", _ => "/api/stats"),
+        ("GET /api/windows", _ => "/api/windows"),
+        ("GET /api/windows?vendor=1", _ => "/api/windows?vendor=1"),
+        ("GET /api/windows?vendor=2&from=<1 day ago>", _ => $"/api/windows?vendor=2&from={day}"),
+        ("GET /api/windows?vendor=<1|2>&from=<d days ago 08:00>&to=<14:00> (50 ranges)", client =>
+            $"/api/windows?vendor={1 + (client % 2)}&from={Instant(midnight.AddDays(-2 - (client / 2 % 25)).AddHours(8))}&to={Instant(midnight.AddDays(-2 - (client / 2 % 25)).AddHours(14))}"),
     ];
 
     using var streaming = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
     var streamer = new TripStreamer(dataSource, options.StreamRate);
     var stream = options.StreamRate > 0 ? streamer.RunAsync(streaming.Token) : Task.CompletedTask;
-    await log.WriteLineAsync($"load: {options.Clients} clients, {options.Warmup.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured, {options.StreamRate} trips/s streaming");
+    var model = options.ThinkTime > TimeSpan.Zero
+        ? $"closed loop with think time: each client waits 0.5-1.5 x {options.ThinkTime.TotalMilliseconds:0} ms after an answer"
+        : "closed loop, zero think time (saturation)";
+    await log.WriteLineAsync($"load: {options.Clients} clients, {model}, {options.Warmup.TotalSeconds:0} s warm-up, {options.Duration.TotalSeconds:0} s measured, {options.StreamRate} trips/s streaming");
     var run = Stopwatch.StartNew();
-    var figures = await LoadRunner.RunAsync(address, options.Clients, options.Warmup, options.Duration, requests, cts.Token);
+    // CPU is sampled when measuring starts and again when the last client is done, over the same real interval.
+    var measuring = Task.Delay(options.Warmup, cts.Token).ContinueWith(
+        _ => CpuSample.Take(api), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    var figures = await LoadRunner.RunAsync(address, options.Clients, options.ThinkTime, options.Warmup, options.Duration, requests, cts.Token);
+    var before = await measuring;
+    var after = CpuSample.Take(api);
     await streaming.CancelAsync();
     await stream;
 
     await using var count = dataSource.CreateCommand("SELECT count(*) FROM trips");
     var stored = (long)(await count.ExecuteScalarAsync(cts.Token))!;
+    var seconds = options.Duration.TotalSeconds;
     var report = new LoadReport(
         stored,
         options.Clients,
-        options.Duration.TotalSeconds,
+        model,
+        options.ThinkTime.TotalMilliseconds,
+        seconds,
+        figures.RequestsPerSecond,
         streamer.Written,
         Math.Round(streamer.Written / run.Elapsed.TotalSeconds, 1),
         Environment.ProcessorCount,
-        [.. figures.Select(f => new EndpointReport(f.Endpoint, f.Requests, f.Errors, f.RequestsPerSecond, f.P50, f.P95, f.P99, f.Max))]);
-    Console.WriteLine(JsonSerializer.Serialize(report, LoadReportJsonContext.Default.LoadReport));
+        before.Machine.LoadAverage,
+        after.Machine.LoadAverage,
+        after.CoresSince(before),
+        [.. figures.Endpoints.Select(f => new EndpointReport(f.Endpoint, f.Requests, f.Errors, f.RequestsPerSecond, f.P50, f.P95, f.P99, f.Max))]);
+    // Relaxed escaping keeps the endpoint names ('&', '<') readable in the printed report.
+    var json = new JsonSerializerOptions(LoadReportJsonContext.Default.Options)
+    {
+        TypeInfoResolver = LoadReportJsonContext.Default,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+    Console.WriteLine(JsonSerializer.Serialize(report, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<LoadReport>)json.GetTypeInfo(typeof(LoadReport))));
     return 0;
 }
 finally
@@ -107,5 +135,24 @@ finally
     {
         await postgres.StopAsync();
         await postgres.DisposeAsync();
+    }
+}
+
+/// <summary>CPU time used so far by the load generator, the API (when it is our child) and the whole machine.</summary>
+internal sealed record CpuSample(long Timestamp, TimeSpan LoadGenerator, TimeSpan? Api, MachineLoad Machine)
+{
+    public static CpuSample Take(ApiProcess? api)
+    {
+        using var self = Process.GetCurrentProcess();
+        return new(Stopwatch.GetTimestamp(), self.TotalProcessorTime, api?.CpuTime, MachineLoad.Read());
+    }
+
+    public CpuReport CoresSince(CpuSample earlier)
+    {
+        var seconds = Stopwatch.GetElapsedTime(earlier.Timestamp, Timestamp).TotalSeconds;
+        return new CpuReport(
+            Math.Round((LoadGenerator - earlier.LoadGenerator).TotalSeconds / seconds, 2),
+            Api - earlier.Api is { } api ? Math.Round(api.TotalSeconds / seconds, 2) : null,
+            Machine.BusyCoresSince(earlier.Machine));
     }
 }

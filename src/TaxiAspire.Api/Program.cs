@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Radzen;
 using Scalar.AspNetCore;
 using TaxiAspire.Api;
+using TaxiAspire.Api.Caching;
 using TaxiAspire.Api.Components;
 using TaxiAspire.Api.Endpoints;
 using TaxiAspire.Api.Models;
@@ -111,9 +112,11 @@ builder.Services.AddRateLimiter(limiter =>
     });
 });
 
-// Windows change at most once per processor batch; a one-second cache keeps pollers off the database.
-builder.Services.AddOutputCache(cache => cache.AddPolicy(
-    WindowEndpoints.CachePolicy, policy => policy.Expire(TimeSpan.FromSeconds(1)).SetVaryByQuery("vendor", "from", "to", "limit")));
+// Windows change at most once per processor batch; answers serialized once and refreshed ahead in the background
+// (at most a second old) keep pollers off the database and off the serializer.
+builder.Services.AddSingleton<JsonAnswers>();
+builder.Services.AddSingleton<WindowAnswers>();
+builder.Services.AddSingleton<StatsAnswer>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 // The AppHost runs the API from its build output in the Production environment (it has no launch profile), where
@@ -134,7 +137,6 @@ if (corsOrigins.Count > 0)
 }
 
 app.UseRateLimiter();
-app.UseOutputCache();
 app.UseAntiforgery();
 
 app.MapDefaultEndpoints();

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
+using TaxiAspire.Api.Caching;
 using TaxiAspire.Api.Monitoring;
 using TaxiAspire.Data.Queries;
 
@@ -17,6 +17,28 @@ internal static class StatsEndpoints
         return group;
     }
 
-    private static async Task<Ok<PipelineStats>> GetStats(PipelineMonitor monitor, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await monitor.GetLatestAsync(cancellationToken)).Stats);
+    private static async Task<Utf8Json<PipelineStats>> GetStats(StatsAnswer answer, CancellationToken cancellationToken) =>
+        new(await answer.GetAsync(cancellationToken));
+}
+
+/// <summary>The latest snapshot's stats as JSON, serialized once per snapshot rather than once per request.</summary>
+internal sealed class StatsAnswer(PipelineMonitor monitor, JsonAnswers json)
+{
+    private volatile Serialized? _last;
+
+    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await monitor.GetLatestAsync(cancellationToken);
+        if (_last is { } last && ReferenceEquals(last.Snapshot, snapshot))
+        {
+            return last.Json;
+        }
+
+        // Two callers may both serialize a new snapshot; either result is the same.
+        var fresh = new Serialized(snapshot, json.Serialize(snapshot.Stats));
+        _last = fresh;
+        return fresh.Json;
+    }
+
+    private sealed record Serialized(PipelineSnapshot Snapshot, byte[] Json);
 }

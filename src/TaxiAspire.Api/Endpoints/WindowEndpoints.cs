@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaxiAspire.Api.Caching;
 using TaxiAspire.Api.Validation;
 using TaxiAspire.Data.Queries;
 
@@ -9,7 +10,6 @@ internal static class WindowEndpoints
 {
     public const int DefaultLimit = 288;
     public const int MaxLimit = 5_000;
-    public const string CachePolicy = "windows";
 
     // Without a range the newest windows are wanted; these bounds let one query shape serve both cases.
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
@@ -21,19 +21,22 @@ internal static class WindowEndpoints
             .WithName("GetWindows")
             .WithTags("Windows")
             .WithSummary("Hopping windows, newest first")
-            .WithDescription("Filters: vendor (id), from/to (ISO 8601 window start, [from, to)), limit. Averages are per trip; model_mae is the mean absolute error of the scored trips.")
-            .CacheOutput(CachePolicy);
+            .WithDescription(
+                "Filters: vendor (id), from/to (ISO 8601 window start, [from, to)), limit. Averages are per trip; model_mae is the mean " +
+                "absolute error of the scored trips. Served from a cache of answers per query that is refreshed in the background, so " +
+                "an answer may lag the database by up to a second.");
         return group;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<WindowView>>, ValidationProblem>> GetWindows(
-        WindowQueries queries,
+    private static async Task<Results<Utf8Json<IReadOnlyList<WindowView>>, ValidationProblem>> GetWindows(
+        WindowAnswers answers,
         CancellationToken cancellationToken,
         string? vendor = null,
         string? from = null,
         string? to = null,
         string? limit = null)
     {
+        // Validation comes first: only well-formed, normalised queries reach the cache.
         var errors = new ParameterErrors();
         var vendorId = errors.OptionalInt("vendor", vendor, 1, short.MaxValue);
         var start = errors.OptionalInstant("from", from);
@@ -45,6 +48,28 @@ internal static class WindowEndpoints
             return errors.ToProblem();
         }
 
-        return TypedResults.Ok(await queries.WindowsAsync(vendorId, start ?? Earliest, end ?? Latest, take, cancellationToken));
+        var query = new WindowQuery(vendorId, (start ?? Earliest).ToUniversalTime(), (end ?? Latest).ToUniversalTime(), take);
+        return new Utf8Json<IReadOnlyList<WindowView>>(await answers.GetAsync(query, cancellationToken));
     }
+}
+
+/// <summary>One validated <c>/api/windows</c> query, normalised (UTC bounds, defaults filled in): the cache key.</summary>
+internal readonly record struct WindowQuery(int? VendorId, DateTimeOffset From, DateTimeOffset To, int Limit);
+
+/// <summary><c>/api/windows</c> answers as serialized JSON, at most <see cref="MaxAge"/> old.</summary>
+internal sealed class WindowAnswers(WindowQueries queries, JsonAnswers json, TimeProvider timeProvider)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
+    // 288 windows are ~70 KB of JSON; the budget keeps a few hundred distinct queries, the rest are read through.
+    private const long ByteBudget = 32L * 1024 * 1024;
+
+    private readonly RefreshAheadCache<WindowQuery> _cache = new(timeProvider, MaxAge, ByteBudget);
+    private Func<WindowQuery, CancellationToken, Task<byte[]>>? _read;
+
+    public ValueTask<ReadOnlyMemory<byte>> GetAsync(WindowQuery query, CancellationToken cancellationToken) =>
+        _cache.GetAsync(query, _read ??= ReadAsync, cancellationToken);
+
+    private async Task<byte[]> ReadAsync(WindowQuery query, CancellationToken cancellationToken) =>
+        json.Serialize(await queries.WindowsAsync(query.VendorId, query.From, query.To, query.Limit, cancellationToken));
 }
