@@ -53,15 +53,24 @@ public sealed class ChampionModel
         return fares;
     }
 
-    // One Transform over the whole batch: measured here at ~8 µs a trip for 5,000 trips against ~14 µs through an engine.
+    // A Transform per slice of the batch, the slices in parallel (the model's Transform is thread-safe): one Transform
+    // costs less per trip than an engine once the batch is large, and the slices use a core the caller's thread is not
+    // using. Measured in the processor benchmark, this halved what scoring costs the stream's throughput.
     private void PredictAsBatch(IReadOnlyList<TripEvent> trips, decimal[] fares)
     {
-        var inputs = new MLContext().Data.LoadFromEnumerable(trips.Select(FareModelInput.From));
-        var i = 0;
-        foreach (var score in Model.Transform(inputs).GetColumn<float>(FareModelOutput.ScoreColumn))
+        var slices = Math.Clamp(trips.Count / TransformFromTrips, 1, Environment.ProcessorCount);
+        var sliceLength = (trips.Count + slices - 1) / slices;
+        Parallel.For(0, slices, slice =>
         {
-            fares[i++] = FareModelOutput.ToFare(score);
-        }
+            var start = slice * sliceLength;
+            var end = Math.Min(start + sliceLength, trips.Count);
+            var inputs = new MLContext().Data.LoadFromEnumerable(Enumerable.Range(start, end - start).Select(i => FareModelInput.From(trips[i])));
+            var i = start;
+            foreach (var score in Model.Transform(inputs).GetColumn<float>(FareModelOutput.ScoreColumn))
+            {
+                fares[i++] = FareModelOutput.ToFare(score);
+            }
+        });
     }
 
     private void PredictOneByOne(IReadOnlyList<TripEvent> trips, decimal[] fares)

@@ -14,16 +14,16 @@ public sealed class FareTrainingOptions
     public string Algorithm { get; set; } = Ensemble;
 
     [Range(1, 100_000)]
-    public int Iterations { get; set; } = 150;
+    public int Iterations { get; set; } = 80;
 
     [Range(2, 4096)]
-    public int Leaves { get; set; } = 31;
+    public int Leaves { get; set; } = 63;
 
     [Range(1, 10_000)]
     public int MinExamplesPerLeaf { get; set; } = 50;
 
     [Range(1e-4, 1.0)]
-    public double LearningRate { get; set; } = 0.1;
+    public double LearningRate { get; set; } = 0.15;
 
     /// <summary>Trips outside this fare range are left out of training and evaluation (the ML.NET sample's $1–150 filter).</summary>
     [Range(0, 10_000)]
