@@ -55,6 +55,10 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
 
     private const string FastPathSavepoint = "copy_into_trips";
 
+    // Whatever the server's default: once the processor sees a batch committed it reads on from the next offset, so a
+    // commit that a PostgreSQL crash could still undo (synchronous_commit = off) would lose that batch for good.
+    private const string DurableCommit = "SET LOCAL synchronous_commit TO on";
+
 
     // The staging rows are unique by trip_id (deduplicated in C#), so no DISTINCT ON sort. RETURNING gives the values
     // as stored (rounded to the columns' scale): the window sums are built from exactly what a recomputation would sum.
@@ -144,6 +148,10 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         ArgumentNullException.ThrowIfNull(commitPrerequisite);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var durable = new NpgsqlCommand(DurableCommit, connection))
+        {
+            await durable.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         var inserted = 0;
         var copiedIntoTrips = false;
