@@ -68,10 +68,13 @@ if (scoringRegistry is not null)
     var (scoredWall, scoredPeak) = await RunToTheEndAsync(env, audit, scoredSettings, "stream-processor-scored", trips);
     peakMemory = Math.Max(peakMemory, scoredPeak);
     var scoredRate = trips / scoredWall;
+    var scoredSteady = await StoredSpanRateAsync(dataSource);
     scoring = new ScoringCost(
         EndToEndTripsPerSecond: Math.Round(scoredRate),
+        SteadyTripsPerSecond: Math.Round(scoredSteady),
         ScoredShare: Math.Round(await ScoredShareAsync(dataSource), 4),
-        CostPercent: Math.Round(100 * (1 - scoredRate / (trips / wallSeconds)), 1));
+        CostPercent: Math.Round(100 * (1 - scoredRate / (trips / wallSeconds)), 1),
+        SteadyCostPercent: Math.Round(100 * (1 - scoredSteady / steady), 1));
 }
 
 Console.Error.WriteLine("ceiling: naive consumer");
