@@ -59,7 +59,6 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
     // commit that a PostgreSQL crash could still undo (synchronous_commit = off) would lose that batch for good.
     private const string DurableCommit = "SET LOCAL synchronous_commit TO on";
 
-
     // The staging rows are unique by trip_id (deduplicated in C#), so no DISTINCT ON sort. RETURNING gives the values
     // as stored (rounded to the columns' scale): the window sums are built from exactly what a recomputation would sum.
     private const string InsertTrips = """

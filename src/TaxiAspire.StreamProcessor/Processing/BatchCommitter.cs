@@ -12,7 +12,8 @@ namespace TaxiAspire.StreamProcessor.Processing;
 /// <summary>
 /// The write stage of the micro-batch loop: dead-letter the rejects while the batch and its next offsets are written in
 /// one transaction (retried with backoff until PostgreSQL answers; it commits only once the dead letters are delivered),
-/// then commit the offsets to Kafka too, only so lag tools see progress. A retried write is harmless: the transaction is idempotent (see <see cref="TripBatchWriter"/>).
+/// then commit the offsets to Kafka too, only so lag tools see progress. A retried write is harmless: the transaction
+/// is idempotent (see <see cref="TripBatchWriter"/>).
 /// </summary>
 internal sealed partial class BatchCommitter
 {
