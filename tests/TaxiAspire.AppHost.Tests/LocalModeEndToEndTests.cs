@@ -49,7 +49,7 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = appHost.App.CreateHttpClient("api", "http");
-        await PollAsync(async () => (await http.GetAsync(new Uri("/api/stats", UriKind.Relative), ct)).IsSuccessStatusCode ? true : (bool?)null, TripDeadline, ct);
+        await WaitUntilEveryPartitionIsConsumedAsync(http, ct);
 
         // A fare no simulated trip has (the simulator's meter moves in 70-cent steps from $3.00).
         var fare = 987.65m + Random.Shared.Next(0, 100);
@@ -93,6 +93,24 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         kcat.StandardInput.Close();
         await kcat.WaitForExitAsync(ct);
         Assert.True(kcat.ExitCode == 0, await kcat.StandardError.ReadToEndAsync(ct));
+    }
+
+    // The claim is about a running stream, not start-up: the processor replicas join the group one after the other,
+    // and until the cooperative rebalance settles some partitions have no owner. Settled = every partition of
+    // taxi_trips has had a batch committed in the last few seconds (the simulator feeds each about twice a second).
+    private static async Task WaitUntilEveryPartitionIsConsumedAsync(HttpClient http, CancellationToken ct)
+    {
+        var partitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
+        await PollAsync(async () =>
+        {
+            var stats = await http.GetFromJsonAsync<JsonElement>("/api/stats", ct);
+            var asOf = stats.GetProperty("as_of").GetDateTimeOffset();
+            var fresh = stats.GetProperty("consumer_lag").EnumerateArray().Count(p =>
+                p.GetProperty("consumer_group").GetString() == "stream-processor"
+                && p.GetProperty("topic").GetString() == "taxi_trips"
+                && asOf - p.GetProperty("updated_at").GetDateTimeOffset() < TimeSpan.FromSeconds(3));
+            return fresh == partitions ? true : (bool?)null;
+        }, TripDeadline, ct);
     }
 
     private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, CancellationToken ct)
