@@ -13,7 +13,7 @@ internal sealed record LatencyResult(double AchievedRate, long Samples, double P
 internal static class SteadyLatency
 {
     public static async Task<LatencyResult> MeasureAsync(
-        string bootstrapServers, string topic, TripMessages messages, NpgsqlDataSource dataSource, int rate, TimeSpan duration)
+        string bootstrapServers, string topic, int partitions, TripMessages messages, NpgsqlDataSource dataSource, int rate, TimeSpan duration)
     {
         using var producer = TripMessages.CreateProducer(bootstrapServers);
         // Warm-up: the group joins and the first batch commits before timing starts.
@@ -24,18 +24,24 @@ internal static class SteadyLatency
         using var stop = new CancellationTokenSource();
         var poller = Task.Run(async () =>
         {
+            // Write lanes commit side by side, so a trip can become visible after one with a higher ingest_seq. Within
+            // a partition they commit in order, so each partition keeps its own high mark, and the query reads from
+            // the lowest of them.
+            var seenUpTo = new Dictionary<int, long>();
             while (!stop.IsCancellationRequested)
             {
                 await using (var command = dataSource.CreateCommand(
-                    "SELECT ingest_seq, kafka_timestamp FROM trips WHERE ingest_seq > @last AND trip_id LIKE 'steady-%' ORDER BY ingest_seq"))
+                    "SELECT source_partition, ingest_seq, kafka_timestamp FROM trips WHERE ingest_seq > @low AND trip_id LIKE 'steady-%' ORDER BY ingest_seq"))
                 {
-                    command.Parameters.AddWithValue("last", lastSeq);
+                    command.Parameters.AddWithValue("low", seenUpTo.Count < partitions ? lastSeq : seenUpTo.Values.Min());
                     await using var reader = await command.ExecuteReaderAsync();
                     var now = DateTimeOffset.UtcNow;
                     while (await reader.ReadAsync())
                     {
-                        lastSeq = reader.GetInt64(0);
-                        latencies.Add((now - reader.GetFieldValue<DateTimeOffset>(1)).TotalMilliseconds);
+                        var (partition, seq) = (reader.GetInt32(0), reader.GetInt64(1));
+                        if (seq <= seenUpTo.GetValueOrDefault(partition, lastSeq)) continue;
+                        seenUpTo[partition] = seq;
+                        latencies.Add((now - reader.GetFieldValue<DateTimeOffset>(2)).TotalMilliseconds);
                     }
                 }
 

@@ -57,12 +57,12 @@ public sealed record TripMessages(string RunId, int DirtyEvery, DateTime FirstPi
         Value = Payload(index),
     };
 
-    public static IProducer<byte[], byte[]> CreateProducer(string bootstrapServers) =>
+    public static IProducer<byte[], byte[]> CreateProducer(string bootstrapServers, int lingerMs = 5) =>
         new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
-            LingerMs = 5,
+            LingerMs = lingerMs,
             BatchNumMessages = 10_000,
             QueueBufferingMaxMessages = 500_000,
         }).SetLogHandler((_, _) => { }).Build();

@@ -36,6 +36,14 @@ public sealed class StreamProcessorOptions
     [Range(1, 16)]
     public int MaxBatchesInFlight { get; set; } = 2;
 
+    /// <summary>
+    /// Write lanes: each batch is split by partition across this many lanes, each committing its part in its own
+    /// transaction on its own connection, in order. While one lane waits for PostgreSQL (a COPY, a commit's flush) the
+    /// other works. A partition keeps its lane, so its batches still commit in offset order.
+    /// </summary>
+    [Range(1, 8)]
+    public int WriteLanes { get; set; } = 2;
+
     /// <summary>librdkafka's prefetch bound (queued.max.messages.kbytes), the other half of bounded memory.</summary>
     [Range(1024, 1_048_576)]
     public int PrefetchKilobytes { get; set; } = 16 * 1024;

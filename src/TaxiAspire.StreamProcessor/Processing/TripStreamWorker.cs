@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace TaxiAspire.StreamProcessor.Processing;
 
 /// <summary>
-/// The micro-batch loop, in two stages joined by a bounded channel: the consume thread fills a batch (by count or by
-/// age), decodes and validates it; the write stage commits batches one at a time, in order (<see cref="BatchCommitter"/>).
-/// Parsing batch N+1 thus overlaps writing batch N, and when the database falls behind the channel fills and the
-/// consume thread stops reading, so memory stays bounded. On shutdown every batch in hand is committed first.
+/// The micro-batch loop, in two stages joined by bounded channels: the consume thread fills a batch (by count or by
+/// age), splits it by partition across the write lanes, decodes and validates each part; each lane commits its parts
+/// one at a time, in order (<see cref="BatchCommitter"/>). Parsing batch N+1 thus overlaps writing batch N, the lanes
+/// write side by side, and when the database falls behind a lane's channel fills and the consume thread stops reading,
+/// so memory stays bounded. On shutdown every batch in hand is committed first.
 /// </summary>
 internal sealed partial class TripStreamWorker(
     IConsumer<byte[]?, byte[]?> consumer,
@@ -29,34 +30,45 @@ internal sealed partial class TripStreamWorker(
     private void Run(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var pending = Channel.CreateBounded<BuiltBatch>(new BoundedChannelOptions(settings.MaxBatchesInFlight)
+        var lanes = new Channel<BuiltBatch>[settings.WriteLanes];
+        for (var i = 0; i < lanes.Length; i++)
         {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            lanes[i] = Channel.CreateBounded<BuiltBatch>(new BoundedChannelOptions(settings.MaxBatchesInFlight)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
 
-        // The write stage is not cancelled by stopping: it drains what was consumed, giving up only if the database
+        // The write stages are not cancelled by stopping: they drain what was consumed, giving up only if the database
         // stays away longer than the drain timeout (then nothing is lost either: the offsets were not stored).
         using var abandon = new CancellationTokenSource();
         using var onStop = stoppingToken.Register(() => abandon.CancelAfter(settings.ShutdownDrainTimeout));
-        var writeStage = Task.Run(() => WriteStageAsync(settings, pending.Reader, abandon.Token), CancellationToken.None);
-        // A failed write stage must not leave the consume thread waiting for room in the channel forever.
-        _ = writeStage.ContinueWith(_ => abandon.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var writeStages = lanes.Select(lane => Task.Run(() => WriteStageAsync(settings, lane.Reader, lanes, abandon.Token), CancellationToken.None)).ToArray();
+        foreach (var stage in writeStages)
+        {
+            // A failed write stage must not leave the consume thread waiting for room in a channel forever.
+            _ = stage.ContinueWith(_ => abandon.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
 
+        var laneOf = new PartitionLanes(lanes.Length);
         consumer.Subscribe(settings.Topic);
         LogStarted(logger, settings.Topic, settings.ConsumerGroup);
         try
         {
-            while (!stoppingToken.IsCancellationRequested && !writeStage.IsCompleted)
+            while (!stoppingToken.IsCancellationRequested && !writeStages.Any(stage => stage.IsCompleted))
             {
                 var messages = FillBatch(settings, stoppingToken);
                 if (messages.Count == 0) continue;
 
-                var built = batchBuilder.Build(settings.ConsumerGroup, messages, epochs);
-                // Blocks while the write stage is full: the bounded-memory backpressure. Not cancelled by stopping,
-                // since this batch is "in hand" and must be committed.
-                pending.Writer.WriteAsync(built, abandon.Token).AsTask().GetAwaiter().GetResult();
+                foreach (var (lane, part) in laneOf.Split(messages))
+                {
+                    var built = batchBuilder.Build(settings.ConsumerGroup, part, epochs);
+                    // Blocks while the lane is full: the bounded-memory backpressure. Not cancelled by stopping,
+                    // since this batch is "in hand" and must be committed.
+                    lanes[lane].Writer.WriteAsync(built, abandon.Token).AsTask().GetAwaiter().GetResult();
+                }
             }
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
@@ -65,10 +77,14 @@ internal sealed partial class TripStreamWorker(
         }
         finally
         {
-            pending.Writer.TryComplete();
+            foreach (var lane in lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+
             try
             {
-                writeStage.GetAwaiter().GetResult();
+                Task.WhenAll(writeStages).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
@@ -82,12 +98,12 @@ internal sealed partial class TripStreamWorker(
         }
     }
 
-    private async Task WriteStageAsync(StreamProcessorOptions settings, ChannelReader<BuiltBatch> reader, CancellationToken cancellationToken)
+    private async Task WriteStageAsync(StreamProcessorOptions settings, ChannelReader<BuiltBatch> reader, Channel<BuiltBatch>[] lanes, CancellationToken cancellationToken)
     {
         await foreach (var built in reader.ReadAllAsync(CancellationToken.None))
         {
             await committer.CommitAsync(settings, built, cancellationToken);
-            metrics.BatchesInFlight(reader.Count);
+            metrics.BatchesInFlight(lanes.Sum(lane => lane.Reader.Count));
         }
     }
 
