@@ -2,12 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace TaxiAspire.Bench;
 
-/// <summary>The benchmark's one JSON object: the processor's figures, the ceilings beside them, and the targets.</summary>
+/// <summary>
+/// The benchmark's one JSON object: the processor's figures, the ceilings beside them, and the targets. StartupSeconds
+/// runs from starting the processor process to its first batch transaction (part of the end-to-end wall time).
+/// </summary>
 internal sealed record BenchReport(
     long Trips,
     int Partitions,
     double EndToEndTripsPerSecond,
     double EndToEndWallSeconds,
+    double StartupSeconds,
     double SteadyTripsPerSecond,
     double LatencyRateTripsPerSecond,
     long LatencySamples,

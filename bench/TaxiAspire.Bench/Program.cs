@@ -56,8 +56,10 @@ var rawCopy = await Ceilings.RawCopyAsync(dataSource, bulk, trips);
 
 Console.Error.WriteLine("processor: end to end");
 var settings = new Dictionary<string, string> { ["Trips__FutureTolerance"] = "30.00:00:00", ["StreamProcessor__Topic"] = Topic };
+var started = DateTimeOffset.UtcNow;
 var (wallSeconds, peakMemory) = await RunToTheEndAsync(env, audit, settings, "stream-processor", trips);
 var steady = await StoredSpanRateAsync(dataSource);
+var startupSeconds = await FirstCommitAsync(dataSource) is { } firstCommit ? (firstCommit - started).TotalSeconds : double.NaN;
 
 ScoringCost? scoring = null;
 if (scoringRegistry is not null)
@@ -106,6 +108,7 @@ var report = new BenchReport(
     Partitions: partitions,
     EndToEndTripsPerSecond: Math.Round(endToEnd),
     EndToEndWallSeconds: Math.Round(wallSeconds, 2),
+    StartupSeconds: Math.Round(startupSeconds, 2),
     SteadyTripsPerSecond: Math.Round(steady),
     LatencyRateTripsPerSecond: Math.Round(latency.AchievedRate),
     LatencySamples: latency.Samples,
@@ -166,6 +169,13 @@ static async Task<long> WaitForOffsetsAsync(PipelineAudit audit, string group, s
     }
 
     return Math.Max(peak, processor.PeakResidentBytes());
+}
+
+// When the first batch transaction of the run began (stored_at is the transaction's start).
+static async Task<DateTimeOffset?> FirstCommitAsync(NpgsqlDataSource dataSource)
+{
+    await using var command = dataSource.CreateCommand("SELECT min(stored_at) FROM trips WHERE trip_id LIKE 'bulk-%'");
+    return await command.ExecuteScalarAsync() is DateTime first ? new DateTimeOffset(first, TimeSpan.Zero) : null;
 }
 
 // Trips over the span between the first and the last batch transaction: the rate once the group has formed.
