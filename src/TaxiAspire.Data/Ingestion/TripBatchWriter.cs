@@ -39,6 +39,8 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
             total_amount, source_topic, source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly)
         """;
 
+    private const short CopyFieldCount = 22;
+
     private const string CopyStaging = "COPY trip_staging " + CopyColumns + " FROM STDIN (FORMAT BINARY)";
 
     private const string CopyTrips = "COPY trips " + CopyColumns + " FROM STDIN (FORMAT BINARY)";
@@ -333,48 +335,42 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
         value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
 
-    // Synchronous Write per field: WriteAsync costs a state machine per field (22 per row), and the importer
-    // flushes its buffer to the socket only when full, so the blocking is rare and short.
+    // The rows are encoded by BinaryCopyRows and sent in ~60 KiB writes. A failure part way leaves the transaction to
+    // roll back, so a COPY cut short never commits.
     private static async Task CopyAsync(NpgsqlConnection connection, string copyCommand, List<StoredTrip> trips, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(copyCommand, cancellationToken);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(copyCommand, cancellationToken);
+        using var rows = new BinaryCopyRows();
         foreach (var stored in trips)
         {
             var t = stored.Trip;
-            importer.StartRow();
-            importer.Write(stored.TripId, NpgsqlDbType.Text);
-            importer.Write((short)t.VendorId, NpgsqlDbType.Smallint);
-            importer.Write(stored.PickupUtc, NpgsqlDbType.TimestampTz);
-            WriteNullable(importer, stored.DropoffUtc, NpgsqlDbType.TimestampTz);
-            importer.Write((short)t.PassengerCount, NpgsqlDbType.Smallint);
-            importer.Write(t.TripDistance, NpgsqlDbType.Double);
-            WriteNullable(importer, t.PickupLongitude, NpgsqlDbType.Double);
-            WriteNullable(importer, t.PickupLatitude, NpgsqlDbType.Double);
-            WriteNullable(importer, t.DropoffLongitude, NpgsqlDbType.Double);
-            WriteNullable(importer, t.DropoffLatitude, NpgsqlDbType.Double);
-            importer.Write((short)t.PaymentType, NpgsqlDbType.Smallint);
-            WriteNullable(importer, t.RateCodeId is { } rate ? (short?)rate : null, NpgsqlDbType.Smallint);
-            importer.Write(t.FareAmount, NpgsqlDbType.Numeric);
-            importer.Write(t.TipAmount, NpgsqlDbType.Numeric);
-            importer.Write(stored.TotalAmount, NpgsqlDbType.Numeric);
-            importer.Write(stored.Source.Topic, NpgsqlDbType.Text);
-            importer.Write(stored.Source.Partition, NpgsqlDbType.Integer);
-            importer.Write(stored.Source.Offset, NpgsqlDbType.Bigint);
-            WriteNullable(importer, stored.Source.Timestamp, NpgsqlDbType.TimestampTz);
-            WriteNullable(importer, stored.Score?.Prediction, NpgsqlDbType.Numeric);
-            if (stored.Score?.ModelVersion is { } version)
-            {
-                importer.Write(version, NpgsqlDbType.Text);
-            }
-            else
-            {
-                importer.WriteNull();
-            }
-
-            WriteNullable(importer, stored.Score?.IsFareAnomaly, NpgsqlDbType.Boolean);
+            rows.StartRow(CopyFieldCount);
+            rows.Write(stored.TripId);
+            rows.Write((short)t.VendorId);
+            rows.Write(stored.PickupUtc);
+            rows.Write(stored.DropoffUtc);
+            rows.Write((short)t.PassengerCount);
+            rows.Write(t.TripDistance);
+            rows.Write(t.PickupLongitude);
+            rows.Write(t.PickupLatitude);
+            rows.Write(t.DropoffLongitude);
+            rows.Write(t.DropoffLatitude);
+            rows.Write((short)t.PaymentType);
+            rows.Write((short?)t.RateCodeId);
+            rows.WriteCents(t.FareAmount);
+            rows.WriteCents(t.TipAmount);
+            rows.WriteCents(stored.TotalAmount);
+            rows.Write(stored.Source.Topic);
+            rows.Write(stored.Source.Partition);
+            rows.Write(stored.Source.Offset);
+            rows.Write(stored.Source.Timestamp);
+            rows.WriteCents(stored.Score?.Prediction);
+            rows.WriteTextOrNull(stored.Score?.ModelVersion);
+            rows.Write(stored.Score?.IsFareAnomaly);
+            await rows.FlushIfLargeAsync(copy, cancellationToken);
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        await rows.CompleteAsync(copy, cancellationToken);
     }
 
     private async Task UpsertWindowsAsync(
@@ -420,19 +416,6 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         p.Add(ArrayParameter("scored_counts", NpgsqlDbType.Bigint, scoredCounts));
         p.Add(ArrayParameter("abs_error_sums", NpgsqlDbType.Numeric, absErrorSums));
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            importer.Write(v, type);
-        }
-        else
-        {
-            importer.WriteNull();
-        }
     }
 
     private static NpgsqlParameter<T[]> ArrayParameter<T>(string name, NpgsqlDbType elementType, T[] values) =>

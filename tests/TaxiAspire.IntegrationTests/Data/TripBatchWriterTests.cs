@@ -8,6 +8,12 @@ namespace TaxiAspire.IntegrationTests.Data;
 public class TripBatchWriterTests(PostgresFixture postgres)
 {
     private const string Group = "test-group";
+
+    private const string Compared = """
+        trip_id, vendor_id, pickup_at, dropoff_at, passenger_count, trip_distance, pickup_longitude, pickup_latitude,
+        dropoff_longitude, dropoff_latitude, payment_type, rate_code_id, fare_amount, tip_amount, total_amount, source_topic,
+        source_partition, source_offset, kafka_timestamp, prediction, model_version, is_fare_anomaly
+        """;
     private static readonly HoppingWindows Windows = HoppingWindows.Default;
 
     [Fact]
@@ -68,6 +74,75 @@ public class TripBatchWriterTests(PostgresFixture postgres)
         Assert.True(secondResult.CopiedIntoTrips);
         Assert.Equal(2, secondResult.TripsInserted);
         Assert.Equal(3, await db.ScalarAsync<long>("SELECT count(*) FROM trips"));
+        Assert.Equal(0, await WindowMismatchesAsync(db));
+    }
+
+    [Fact]
+    public async Task Every_column_is_stored_exactly_as_through_Npgsqls_own_parameters()
+    {
+        await using var db = await TaxiDatabase.CreateAsync(postgres);
+        var writer = new TripBatchWriter(db.DataSource, Windows);
+        var cases = new (decimal Fare, decimal Tip, TripScore? Score)[]
+        {
+            (0m, 0m, null), (0.01m, 0.5m, new TripScore(0.004m, "1", false)), (1.005m, -1.25m, new TripScore(9999.995m, "v-é", true)),
+            (12.345m, 2.5m, new TripScore(0m, "2", false)), (10000m, 0.1m, null), (100000000m, 99.99m, null), (9999999999.94m, 0.05m, null),
+        };
+        var trips = cases.Select((c, i) =>
+        {
+            var trip = Trip(i == 2 ? "trip-é-\U0001F695" : $"col-{i}", offset: i, vendor: 1 + (i % 2), minute: i);
+            return trip with
+            {
+                Trip = trip.Trip with
+                {
+                    FareAmount = c.Fare,
+                    TipAmount = c.Tip,
+                    TripDistance = i * 1.1,
+                    PickupLongitude = i % 3 == 0 ? null : -73.98 - i / 7.0,
+                    DropoffLatitude = i % 2 == 0 ? 40.7 + i / 3.0 : null,
+                    RateCodeId = i % 2 == 0 ? null : i,
+                    PassengerCount = i,
+                },
+                TotalAmount = c.Fare + c.Tip,
+                // Sub-microsecond ticks, and instants before PostgreSQL's epoch (2000-01-01), truncate like Npgsql's.
+                PickupUtc = trip.PickupUtc.AddTicks(i * 7 + 3).AddYears(i == 4 ? -30 : 0),
+                DropoffUtc = i % 2 == 0 ? null : trip.PickupUtc.AddTicks(-i),
+                Source = trip.Source with { Timestamp = i == 5 ? null : new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_995) },
+                Score = c.Score,
+            };
+        }).ToList();
+
+        // The first batch takes the staging path, the second the COPY straight into trips: both encode rows the same way.
+        await writer.WriteAsync(Batch(trips[..1], nextOffset: 1), TestContext.Current.CancellationToken);
+        Assert.True((await writer.WriteAsync(Batch(trips[1..], nextOffset: trips.Count), TestContext.Current.CancellationToken)).CopiedIntoTrips);
+
+        await using (var create = db.DataSource.CreateCommand("CREATE TABLE expected_trips (LIKE trips INCLUDING DEFAULTS INCLUDING IDENTITY)"))
+        {
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        foreach (var t in trips)
+        {
+            await using var insert = db.DataSource.CreateCommand($"INSERT INTO expected_trips ({Compared}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21)");
+            object?[] values =
+            [
+                t.TripId, (short)t.Trip.VendorId, t.PickupUtc, t.DropoffUtc, (short)t.Trip.PassengerCount, t.Trip.TripDistance,
+                t.Trip.PickupLongitude, t.Trip.PickupLatitude, t.Trip.DropoffLongitude, t.Trip.DropoffLatitude, (short)t.Trip.PaymentType,
+                (short?)t.Trip.RateCodeId, t.Trip.FareAmount, t.Trip.TipAmount, t.TotalAmount, t.Source.Topic, t.Source.Partition,
+                t.Source.Offset, t.Source.Timestamp, t.Score?.Prediction, t.Score?.ModelVersion, t.Score?.IsFareAnomaly,
+            ];
+            for (var i = 0; i < values.Length; i++)
+            {
+                insert.Parameters.AddWithValue($"p{i}", values[i] ?? DBNull.Value);
+            }
+
+            await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(trips.Count, await db.ScalarAsync<long>("SELECT count(*) FROM trips"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"""
+            SELECT count(*) FROM ((SELECT {Compared} FROM trips EXCEPT SELECT {Compared} FROM expected_trips)
+                            UNION ALL (SELECT {Compared} FROM expected_trips EXCEPT SELECT {Compared} FROM trips)) differences
+            """));
         Assert.Equal(0, await WindowMismatchesAsync(db));
     }
 
