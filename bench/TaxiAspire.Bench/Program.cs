@@ -3,7 +3,8 @@
 // rows, the ceilings: raw consume rate, raw binary COPY rate, and a naive one-INSERT-per-message consumer.
 // With --scoring-registry FOLDER (a local model registry holding a champion, e.g. from the trainer's train-file
 // command) the end-to-end run is repeated on the same rows with scoring on, and the cost of scoring is reported.
-// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20] [--scoring-registry FOLDER]
+// --backlog-linger-ms N sets the backlog producer's linger (default 200; see below).
+// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20] [--scoring-registry FOLDER] [--backlog-linger-ms N]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -13,9 +14,9 @@ using TaxiAspire.BenchKit;
 using TaxiAspire.Data.Verification;
 using TaxiAspire.Trips.Windows;
 
-var registryFlag = Array.IndexOf(args, "--scoring-registry");
-var scoringRegistry = registryFlag >= 0 && registryFlag + 1 < args.Length ? Path.GetFullPath(args[registryFlag + 1]) : null;
-var numbers = registryFlag >= 0 ? args[..registryFlag] : args;
+var scoringRegistry = Option("--scoring-registry") is { } registryPath ? Path.GetFullPath(registryPath) : null;
+var backlogLingerMs = Option("--backlog-linger-ms") is { } linger ? int.Parse(linger, CultureInfo.InvariantCulture) : 200;
+var numbers = args.TakeWhile(arg => !arg.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var trips = numbers.Length > 0 ? long.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000;
 var steadyRate = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 5_000;
 var steadySeconds = numbers.Length > 2 ? int.Parse(numbers[2], CultureInfo.InvariantCulture) : 20;
@@ -44,7 +45,7 @@ Console.Error.WriteLine($"producing {trips} trips into {partitions} partitions")
 // The mock cluster answers a fetch with one producer batch per partition where a real broker sends up to
 // max.partition.fetch.bytes, so the backlog is produced in big batches (200 ms linger, as under heavy load): with
 // 5 ms batches of ~10 trips the mock's fetch path, not the processor, set the pace (raw consume 85k vs 137k trips/s).
-using (var producer = TripMessages.CreateProducer(env.Kafka.BootstrapServers, lingerMs: 200))
+using (var producer = TripMessages.CreateProducer(env.Kafka.BootstrapServers, backlogLingerMs))
 {
     bulk.ProduceRange(producer, Topic, 0, trips);
 }
@@ -106,6 +107,7 @@ var endToEnd = trips / wallSeconds;
 var report = new BenchReport(
     Trips: trips,
     Partitions: partitions,
+    BacklogLingerMs: backlogLingerMs,
     EndToEndTripsPerSecond: Math.Round(endToEnd),
     EndToEndWallSeconds: Math.Round(wallSeconds, 2),
     StartupSeconds: Math.Round(startupSeconds, 2),
@@ -128,6 +130,8 @@ var report = new BenchReport(
         ScoringCostUnder15Percent: scoring is null ? null : scoring.CostPercent <= 15));
 Console.WriteLine(JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
 // One processor from an empty start until its stored offsets cover every message: wall seconds and peak memory.
 static async Task<(double WallSeconds, long PeakMemory)> RunToTheEndAsync(
