@@ -34,8 +34,9 @@ public sealed class StreamProcessorOptions
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Built batches waiting for the database. Parsing overlaps the previous batch's write; beyond this many the
-    /// consume loop stops reading, so memory stays bounded when PostgreSQL is slower than Kafka.
+    /// Built batches waiting for the database, per write lane. Parsing overlaps the previous batch's write; beyond this
+    /// many the consume loop stops reading, so memory stays bounded when PostgreSQL is slower than Kafka: at most
+    /// WriteLanes × (MaxBatchesInFlight + 1) + 1 batches are in hand.
     /// </summary>
     [Range(1, 16)]
     public int MaxBatchesInFlight { get; set; } = 2;
