@@ -73,13 +73,13 @@ internal sealed class BinaryCopyRows : IDisposable
     /// <summary>timestamptz: microseconds since 2000-01-01 UTC, the rest of the ticks truncated (as Npgsql does).</summary>
     public void Write(DateTimeOffset value) => Write((value.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond);
 
-    /// <summary>
-    /// numeric with two decimals, rounded half away from zero as a numeric(p,2) column rounds: sign, base-10000 digits
-    /// and their weight.
-    /// </summary>
+    /// <summary>What a numeric(p,2) column stores for <paramref name="value"/>: rounded half away from zero to cents.</summary>
+    public static decimal ToCents(decimal value) => decimal.Round(value, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>numeric with two decimals, rounded as <see cref="ToCents"/>: sign, base-10000 digits and their weight.</summary>
     public void WriteCents(decimal value)
     {
-        var cents = decimal.Round(value, 2, MidpointRounding.AwayFromZero) * 100;
+        var cents = ToCents(value) * 100;
         var magnitude = (ulong)Math.Abs(cents); // throws OverflowException beyond 2^64 cents, far past any numeric(12,2)
         Span<short> digits = stackalloc short[6];
         var count = 0;
@@ -106,15 +106,36 @@ internal sealed class BinaryCopyRows : IDisposable
         }
     }
 
-    public void Write(short? value) => WriteOrNull(value, Write);
+    // The nullable overloads branch rather than share a helper taking a delegate: that would allocate one per field.
+    public void Write(short? value)
+    {
+        if (value is { } v) Write(v);
+        else WriteNull();
+    }
 
-    public void Write(double? value) => WriteOrNull(value, Write);
+    public void Write(double? value)
+    {
+        if (value is { } v) Write(v);
+        else WriteNull();
+    }
 
-    public void Write(bool? value) => WriteOrNull(value, Write);
+    public void Write(bool? value)
+    {
+        if (value is { } v) Write(v);
+        else WriteNull();
+    }
 
-    public void Write(DateTimeOffset? value) => WriteOrNull(value, Write);
+    public void Write(DateTimeOffset? value)
+    {
+        if (value is { } v) Write(v);
+        else WriteNull();
+    }
 
-    public void WriteCents(decimal? value) => WriteOrNull(value, WriteCents);
+    public void WriteCents(decimal? value)
+    {
+        if (value is { } v) WriteCents(v);
+        else WriteNull();
+    }
 
     public void WriteTextOrNull(string? value)
     {
@@ -149,19 +170,6 @@ internal sealed class BinaryCopyRows : IDisposable
     {
         await destination.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken);
         _length = 0;
-    }
-
-    private void WriteOrNull<T>(T? value, Action<T> write)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            write(v);
-        }
-        else
-        {
-            WriteNull();
-        }
     }
 
     private void PutInt16(short value)

@@ -273,11 +273,11 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
                 contributions,
                 (short)t.VendorId,
                 TruncateToMicroseconds(stored.PickupUtc),
-                ToCents(t.FareAmount),
-                ToCents(t.TipAmount),
-                ToCents(stored.TotalAmount),
+                BinaryCopyRows.ToCents(t.FareAmount),
+                BinaryCopyRows.ToCents(t.TipAmount),
+                BinaryCopyRows.ToCents(stored.TotalAmount),
                 t.TripDistance,
-                stored.Score is { } score ? ToCents(score.Prediction) : null);
+                stored.Score is { } score ? BinaryCopyRows.ToCents(score.Prediction) : null);
         }
 
         return trips.Count;
@@ -329,9 +329,8 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         }
     }
 
-    // numeric(12,2) rounds half away from zero; timestamptz keeps microseconds (Npgsql truncates the rest).
-    private static decimal ToCents(decimal value) => decimal.Round(value, 2, MidpointRounding.AwayFromZero);
-
+    // timestamptz keeps microseconds. BinaryCopyRows (like Npgsql) truncates toward 2000-01-01, which is this same
+    // truncation for every instant after it.
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
         value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
 
