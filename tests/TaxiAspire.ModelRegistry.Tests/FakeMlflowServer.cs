@@ -220,7 +220,7 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
                 if (!tags.Any(t => t.Key == "mlflow.runName")) tags.Add(new("mlflow.runName", runName));
                 var run = new Run(Guid.NewGuid().ToString("N"), experimentId, runName, startTime, tags);
                 _runs[run.Id] = run;
-                return new JsonObject { ["run"] = run.ToJson() };
+                return new JsonObject { ["run"] = run.ToJson(Version, created: true) };
             });
         });
 
@@ -228,7 +228,7 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
         {
             var request = await Message(context, "run_id", "run_uuid");
             var runId = RequiredString(request, "run_id");
-            await Respond(context, () => new JsonObject { ["run"] = RunById(runId).ToJson() });
+            await Respond(context, () => new JsonObject { ["run"] = RunById(runId).ToJson(Version, created: false) });
         });
 
         app.MapPost(Api + "runs/update", async context =>
@@ -304,7 +304,7 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
                 // Default view ACTIVE_ONLY; tracking store _get_orderby_clauses: start_time DESC, then run_uuid.
                 var runs = _runs.Values.Where(r => ids.Contains(r.ExperimentId) && r.Stage == "active")
                     .OrderByDescending(r => r.StartTime).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
-                return PageOf("runs", runs.Skip(offset).Take(max).Select(r => r.ToJson()), offset, max, runs.Count);
+                return PageOf("runs", runs.Skip(offset).Take(max).Select(r => r.ToJson(Version, created: false)), offset, max, runs.Count);
             });
         });
 
@@ -454,9 +454,7 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
         app.MapPut(ArtifactsApi + "/{**path}", async (HttpContext context, string path) =>
         {
             SafePath(path);
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            _artifacts[path] = buffer.ToArray();
+            _artifacts[path] = await ReadBody(context);
             await Write(context, HttpStatusCode.OK, []);
         });
 
@@ -528,7 +526,7 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
 
             try
             {
-                message = await JsonNode.ParseAsync(http.Body) as JsonObject ?? [];
+                message = await ReadBody(context) is { Length: > 0 } bytes ? JsonNode.Parse(bytes) as JsonObject ?? [] : [];
             }
             catch (JsonException)
             {
@@ -546,6 +544,19 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// The request body as Flask sees it. 3.x serves Flask behind uvicorn through FastAPI's WSGIMiddleware
+    /// (server/fastapi_app.py), which hands a chunked body on without CONTENT_LENGTH, so Flask reads it as empty
+    /// (seen on a 3.6 server: a chunked experiments/create answers "Missing value for required parameter 'name'",
+    /// a chunked artifact PUT stores an empty file). 2.x under gunicorn reads chunked bodies.
+    /// </summary>
+    private async Task<byte[]> ReadBody(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        return Version == MlflowServerVersion.V3 && context.Request.ContentLength is null ? [] : buffer.ToArray();
     }
 
     // handlers._assert_required: a missing field and the proto default "" are both missing.
@@ -648,11 +659,13 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
         }
     }
 
-    // validation._validate_model_version
-    private static int VersionNumber(string version) =>
+    // validation._validate_model_version (3.x words it differently).
+    private int VersionNumber(string version) =>
         int.TryParse(version, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
             ? number
-            : throw new MlflowError("INVALID_PARAMETER_VALUE", $"Model version must be an integer, got '{version}'");
+            : throw new MlflowError("INVALID_PARAMETER_VALUE", Version == MlflowServerVersion.V2
+                ? $"Model version must be an integer, got '{version}'"
+                : $"Parameter 'version' must be an integer, got '{version}'.");
 
     // handlers._validate_source: a local path must lie in the run's (local) artifact folder; other URIs must not
     // climb with "..". An mlflow-artifacts: source is not compared with the run's artifact URI.
@@ -873,8 +886,9 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
         };
 
         // runs/get and runs/search carry each metric's latest value only (tracking store latest_metrics: the
-        // greatest step, then timestamp, then value); NaN is written as "NaN" (proto3 JSON).
-        public JsonObject ToJson() => new()
+        // greatest step, then timestamp, then value); NaN is written as "NaN" (proto3 JSON). The empty inputs
+        // (and, in 3.x, outputs) objects are written as the servers write them.
+        public JsonObject ToJson(MlflowServerVersion version, bool created) => new()
         {
             ["info"] = InfoJson(),
             ["data"] = new JsonObject
@@ -891,7 +905,8 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
                 ["params"] = new JsonArray([.. Params.Select(p => new JsonObject { ["key"] = p.Key, ["value"] = p.Value })]),
                 ["tags"] = new JsonArray([.. Tags.Select(t => new JsonObject { ["key"] = t.Key, ["value"] = t.Value })]),
             },
-            ["inputs"] = new JsonObject(),
+            ["inputs"] = version == MlflowServerVersion.V3 || !created ? new JsonObject() : null,
+            ["outputs"] = version == MlflowServerVersion.V3 && !created ? new JsonObject() : null,
         };
     }
 

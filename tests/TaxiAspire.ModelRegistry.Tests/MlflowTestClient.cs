@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TaxiAspire.ModelRegistry.Mlflow;
 
@@ -25,7 +26,9 @@ internal sealed class MlflowTestClient : IDisposable
     /// <summary>Deletes an experiment as the MLflow UI does (<c>POST experiments/delete</c>); the client itself never deletes.</summary>
     public async Task DeleteExperimentAsync(string experimentId, CancellationToken cancellationToken)
     {
-        using var response = await _raw.PostAsJsonAsync("api/2.0/mlflow/experiments/delete", new Dictionary<string, string> { ["experiment_id"] = experimentId }, cancellationToken);
+        // StringContent has a length: MLflow 3.x reads a chunked body as empty (see FakeMlflowServer.ReadBody).
+        using var body = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["experiment_id"] = experimentId }), Encoding.UTF8, "application/json");
+        using var response = await _raw.PostAsync("api/2.0/mlflow/experiments/delete", body, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 

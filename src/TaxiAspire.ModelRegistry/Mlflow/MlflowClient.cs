@@ -287,7 +287,7 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, Api + "registered-models/alias")
         {
-            Content = JsonContent.Create(new DeleteAliasRequest(name, alias), Json.DeleteAliasRequest),
+            Content = JsonBody(new DeleteAliasRequest(name, alias), Json.DeleteAliasRequest),
         };
         using var response = await http.SendAsync(request, cancellationToken);
         await ReadAsync(response, Json.EmptyResponse, cancellationToken);
@@ -328,8 +328,20 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
 
     private async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(Api + path, request, requestType, cancellationToken);
+        using var body = JsonBody(request, requestType);
+        using var response = await http.PostAsync(Api + path, body, cancellationToken);
         return await ReadAsync(response, responseType, cancellationToken);
+    }
+
+    /// <summary>
+    /// A JSON body with a Content-Length. MLflow 3.x serves Flask behind uvicorn (FastAPI's WSGIMiddleware), which
+    /// passes a chunked body on without a length, and Flask then reads it as empty: every field reads as missing.
+    /// </summary>
+    private static ByteArrayContent JsonBody<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private static async Task<TResponse> ReadAsync<TResponse>(HttpResponseMessage response, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
