@@ -78,8 +78,8 @@ public sealed class MlflowExperimentDeletedException(string experimentName, stri
     : MlflowException(
         "INVALID_STATE",
         $"MLflow experiment '{experimentName}' (id {experimentId}) is deleted, and MLflow keeps a deleted experiment's name until it is purged, "
-        + "so no run can be logged to it. Either restore it (MLflow UI: Experiments, show deleted, Restore; or "
-        + $"`mlflow experiments restore --experiment-id {experimentId}`), or purge it (`mlflow gc --backend-store-uri <the server's store> "
+        + $"so no run can be logged to it. Either restore it (`mlflow experiments restore --experiment-id {experimentId}` with "
+        + "MLFLOW_TRACKING_URI set to the server), or purge it (`mlflow gc --backend-store-uri <the server's store> "
         + $"--experiment-ids {experimentId}`), or use another experiment: set {ModelRegistryOptions.SectionName}:{nameof(ModelRegistryOptions.ExperimentName)} "
         + $"(environment variable {ModelRegistryOptions.SectionName}__{nameof(ModelRegistryOptions.ExperimentName)}).",
         HttpStatusCode.BadRequest)
