@@ -38,7 +38,7 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ModelRe
     builder.Services.AddSingleton<IModelCatalog, RegistryModelCatalog>();
 }
 
-builder.Services.TryAddSingleton<IModelCatalog, NoModelRegistry>();
+builder.Services.TryAddSingleton<IModelCatalog, UnconfiguredModelCatalog>();
 
 // Consumer lag needs the broker's high watermarks; without a Kafka connection lag is reported as unknown.
 if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka")))

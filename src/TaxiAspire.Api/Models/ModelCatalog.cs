@@ -34,10 +34,10 @@ public interface IFarePredictor
 }
 
 /// <summary>
-/// Stands in until a registry is wired: no versions, no champion. The endpoints then answer honestly (an empty
+/// The catalog when no model registry is configured (no <c>mlflow</c> connection string): no versions, no champion. The endpoints then answer honestly (an empty
 /// list, 404 for a champion) instead of inventing a model; predict answers 503 because no champion ever loads.
 /// </summary>
-internal sealed class NoModelRegistry(IOptions<ScoringOptions> options) : IModelCatalog
+internal sealed class UnconfiguredModelCatalog(IOptions<ScoringOptions> options) : IModelCatalog
 {
     public Task<ModelCatalogView> GetAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new ModelCatalogView(options.Value.ModelName, null, []));

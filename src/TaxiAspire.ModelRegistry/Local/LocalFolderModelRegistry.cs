@@ -19,6 +19,7 @@ public sealed class LocalFolderModelRegistry(string rootDirectory, TimeProvider 
     public async Task<ModelVersionInfo> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        registration.EnsureValid();
         var createdAt = timeProvider.GetUtcNow();
         var runId = Guid.NewGuid().ToString("N");
         var runDirectory = Path.Combine(RootDirectory, "runs", runId);

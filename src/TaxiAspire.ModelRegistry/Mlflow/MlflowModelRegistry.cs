@@ -9,6 +9,8 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
     public async Task<ModelVersionInfo> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        // Everything that can be checked is checked before the run exists; what fails later marks the run FAILED.
+        registration.EnsureValid();
         var experimentId = await client.GetOrCreateExperimentAsync(registration.ExperimentName, cancellationToken);
         var run = await client.CreateRunAsync(experimentId, registration.RunName, [.. registration.Tags.Select(t => new MlflowTag(t.Key, t.Value))], cancellationToken);
         try
@@ -76,7 +78,11 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
         {
             await client.SetAliasAsync(modelName, aliasName, version, cancellationToken);
         }
-        catch (Exception ex) when (ex is MlflowResourceNotFoundException or MlflowInvalidParameterException)
+        catch (MlflowResourceNotFoundException ex)
+        {
+            throw new ModelNotFoundException($"{modelName} version {version} does not exist.", ex);
+        }
+        catch (MlflowInvalidParameterException ex) when (ex.Message.Contains("must be an integer", StringComparison.Ordinal))
         {
             throw new ModelNotFoundException($"{modelName} version {version} does not exist.", ex);
         }
@@ -88,7 +94,14 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
         var found = await client.GetModelVersionAsync(version.ModelName, version.Version, cancellationToken)
             ?? throw new ModelNotFoundException($"{version.ModelName} version {version.Version} does not exist.");
         var source = found.Source ?? throw new MlflowException($"{version.ModelName} version {version.Version} has no source.");
-        await client.DownloadArtifactAsync(source, ModelRegistryConventions.ModelFileName, destination, cancellationToken);
+        try
+        {
+            await client.DownloadArtifactAsync(source, ModelRegistryConventions.ModelFileName, destination, cancellationToken);
+        }
+        catch (MlflowArtifactNotFoundException ex)
+        {
+            throw new ModelNotFoundException($"{version.ModelName} version {version.Version} has no model file: {ex.Message}", ex);
+        }
     }
 
     private async Task<ModelVersionInfo> ToInfoAsync(MlflowModelVersion version, CancellationToken cancellationToken)
