@@ -86,9 +86,9 @@ static async Task<int> RunProducerAsync(string bootstrapServers, string file)
     return process.ExitCode;
 }
 
-static FareTrainingOptions LearnerOptions(string[] args)
+static FareLearnerOptions LearnerOptions(string[] args)
 {
-    var options = new FareTrainingOptions();
+    var options = new FareLearnerOptions();
     for (var i = 0; i + 1 < args.Length; i++)
     {
         var value = args[i + 1];

@@ -49,7 +49,7 @@ public sealed record ModelRegistration
     public IReadOnlyDictionary<string, string> TextArtifacts { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>One registered version and the metrics of the run that produced it.</summary>
+/// <summary>One registered version and the metrics and tags of the run that produced it.</summary>
 public sealed record ModelVersionInfo(
     string ModelName,
     string Version,
@@ -57,6 +57,12 @@ public sealed record ModelVersionInfo(
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<string, double> Metrics)
 {
+    /// <summary>The run's tags (e.g. the trainer's promotion decision and its reason); empty when it logged none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The tag, or null when the run did not set it.</summary>
+    public string? Tag(string key) => Tags.TryGetValue(key, out var value) ? value : null;
+
     /// <summary>The metric, or null when the run did not log it.</summary>
     public double? Metric(string key) => Metrics.TryGetValue(key, out var value) ? value : null;
 }

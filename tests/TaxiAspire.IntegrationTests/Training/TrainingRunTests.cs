@@ -17,9 +17,9 @@ public sealed class TrainingRunTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private TrainingRun Run(FareTrainingOptions learner, TrainerOptions? options = null) =>
+    private TrainingRun Run(FareLearnerOptions learner, TrainingPolicyOptions? options = null) =>
         new(new FareModelTrainer(learner), new LocalFolderModelRegistry(_root, TimeProvider.System),
-            options ?? new TrainerOptions { MinTrainingRows = 500 }, "taxi-fare", TimeProvider.System, NullLogger.Instance);
+            options ?? new TrainingPolicyOptions { MinTrainingRows = 500 }, "taxi-fare", TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task The_first_model_becomes_champion_and_a_worse_one_does_not_replace_it()
