@@ -15,6 +15,9 @@ public static class PromotionRecord
     public const string Promoted = "promoted";
     public const string Refused = "refused";
 
+    /// <summary>Metric: the version's R² on its holdout; at or below 0 it predicted no better than the average fare.</summary>
+    public const string HoldoutRSquaredMetric = "r2";
+
     /// <summary>Metric: the baseline's prediction (the training part's median fare), which readers replay on live trips.</summary>
     public const string BaselineFareMetric = "baseline_fare";
 

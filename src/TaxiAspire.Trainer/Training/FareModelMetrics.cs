@@ -5,7 +5,7 @@ public sealed record FareModelMetrics(double Rmse, double Mae, double RSquared, 
 {
     public const string RmseKey = "rmse";
     public const string MaeKey = "mae";
-    public const string RSquaredKey = "r2";
+    public const string RSquaredKey = ModelRegistry.PromotionRecord.HoldoutRSquaredMetric;
 
     /// <summary>
     /// The one definition of the metrics, for models and baselines alike. R² is against the holdout's own mean, so a
