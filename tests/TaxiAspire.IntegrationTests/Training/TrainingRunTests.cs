@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 
 namespace TaxiAspire.IntegrationTests.Training;
@@ -19,7 +21,8 @@ public sealed class TrainingRunTests : IDisposable
 
     private TrainingRun Run(FareLearnerOptions learner, TrainingPolicyOptions? options = null) =>
         new(new FareModelTrainer(learner), new LocalFolderModelRegistry(_root, TimeProvider.System),
-            options ?? new TrainingPolicyOptions { MinTrainingRows = 500 }, "taxi-fare", TimeProvider.System, NullLogger.Instance);
+            options ?? new TrainingPolicyOptions { MinTrainingRows = 500 }, new PromotionGate(Options.Create(new PromotionGateOptions())),
+            "taxi-fare", TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task The_first_model_becomes_champion_and_a_worse_one_does_not_replace_it()
@@ -39,6 +42,8 @@ public sealed class TrainingRunTests : IDisposable
         var logged = await registry.GetVersionAsync("TaxiFarePrediction", "2", Ct);
         Assert.Equal(worse.Metrics!.Mae, logged!.Metric("mae"));
         Assert.Equal(first.Metrics.Mae, logged.Metric("champion_mae"));
+        Assert.Equal(("promoted", "refused"), ((await registry.GetVersionAsync("TaxiFarePrediction", "1", Ct))!.Tag(PromotionRecord.DecisionTag), logged.Tag(PromotionRecord.DecisionTag)));
+        Assert.Contains("does not beat champion version 1", logged.Tag(PromotionRecord.ReasonTag), StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(_root, "data_summary.json", SearchOption.AllDirectories), f => f.Contains(logged.RunId, StringComparison.Ordinal));
     }
 
