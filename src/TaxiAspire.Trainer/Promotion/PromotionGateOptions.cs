@@ -9,7 +9,7 @@ public sealed class PromotionGateOptions
 
     /// <summary>
     /// The share of the median-fare baseline's holdout MAE a new version must save: 0.1 means its MAE must be at most
-    /// 90 % of the baseline's. Models that learned the fares save far more (NYC sample: 0.42 against about 3.9).
+    /// 90 % of the baseline's. A model that learned the fares saves far more (NYC test file: MAE 0.42 against 5.32).
     /// </summary>
     [Range(0.0, 0.9)]
     public double MinImprovementOverBaseline { get; set; } = 0.1;
