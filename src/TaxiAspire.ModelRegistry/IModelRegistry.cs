@@ -68,7 +68,7 @@ public sealed record ModelRegistration
     }
 }
 
-/// <summary>One registered version and the metrics of the run that produced it.</summary>
+/// <summary>One registered version and the metrics and tags of the run that produced it.</summary>
 public sealed record ModelVersionInfo(
     string ModelName,
     string Version,
@@ -76,6 +76,12 @@ public sealed record ModelVersionInfo(
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<string, double> Metrics)
 {
+    /// <summary>The run's tags (e.g. the trainer's promotion decision and its reason); empty when it logged none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The tag, or null when the run did not set it.</summary>
+    public string? Tag(string key) => Tags.TryGetValue(key, out var value) ? value : null;
+
     /// <summary>The metric, or null when the run did not log it.</summary>
     public double? Metric(string key) => Metrics.TryGetValue(key, out var value) ? value : null;
 }

@@ -62,6 +62,21 @@ public abstract class RegistryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_version_carries_its_runs_tags_in_every_read()
+    {
+        var registered = await Registry.RegisterAsync(Registration("a", 1.0), Ct);
+        await Registry.SetAliasAsync(Model, ModelRegistryConventions.ChampionAlias, registered.Version, Ct);
+
+        var read = await Registry.GetVersionAsync(Model, registered.Version, Ct);
+        var listed = Assert.Single(await Registry.ListVersionsAsync(Model, Ct));
+        var champion = await Registry.GetByAliasAsync(Model, ModelRegistryConventions.ChampionAlias, Ct);
+
+        // A real server adds its own (mlflow.*) tags; ours must be among them.
+        Assert.All(new[] { registered, read!, listed, champion! }, v => Assert.Equal("test", v.Tag("source")));
+        Assert.Null(read!.Tag("absent"));
+    }
+
+    [Fact]
     public async Task Missing_models_versions_and_aliases_read_as_null()
     {
         Assert.Null(await Registry.GetByAliasAsync(Model, ModelRegistryConventions.ChampionAlias, Ct));

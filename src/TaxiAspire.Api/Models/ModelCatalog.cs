@@ -3,14 +3,21 @@ using TaxiAspire.Scoring;
 
 namespace TaxiAspire.Api.Models;
 
-/// <summary>One registered version of the fare model, with the metrics of its evaluation.</summary>
+/// <summary>
+/// One registered version of the fare model, with the metrics of its evaluation and the trainer's promotion decision
+/// (null for versions registered before the trainer recorded one).
+/// </summary>
 public sealed record ModelVersionView(
     string Name,
     int Version,
     IReadOnlyList<string> Aliases,
     DateTimeOffset? CreatedAt,
     string? RunId,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics,
+    PromotionView? Promotion = null);
+
+/// <summary>What the trainer's promotion gate decided for a version (<c>promoted</c> or <c>refused</c>) and why.</summary>
+public sealed record PromotionView(string Decision, string? Reason);
 
 /// <summary>The registered versions of the fare model and which one is champion.</summary>
 public sealed record ModelCatalogView(string Name, int? ChampionVersion, IReadOnlyList<ModelVersionView> Versions);

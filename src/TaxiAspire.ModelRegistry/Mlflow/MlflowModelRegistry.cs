@@ -35,7 +35,7 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
             await client.GetOrCreateRegisteredModelAsync(registration.ModelName, "Predicts a trip's fare_amount (ML.NET regression).", cancellationToken);
             var version = await client.CreateModelVersionAsync(registration.ModelName, $"{run.ArtifactUri.TrimEnd('/')}/{modelDirectory}", run.RunId, null, cancellationToken);
             await client.FinishRunAsync(run.RunId, MlflowRunStatus.Finished, cancellationToken);
-            return new ModelVersionInfo(version.Name, version.Version, run.RunId, FromMilliseconds(version.CreationTimestamp), registration.Metrics);
+            return new ModelVersionInfo(version.Name, version.Version, run.RunId, FromMilliseconds(version.CreationTimestamp), registration.Metrics) { Tags = registration.Tags };
         }
         catch
         {
@@ -107,14 +107,17 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
     private async Task<ModelVersionInfo> ToInfoAsync(MlflowModelVersion version, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+        IReadOnlyDictionary<string, string> tags = new Dictionary<string, string>();
         if (!string.IsNullOrEmpty(version.RunId))
         {
             var run = await client.GetRunAsync(version.RunId, cancellationToken);
             // runs/get returns the latest value of each metric.
             metrics = (run.Data?.Metrics ?? []).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Timestamp).ThenBy(m => m.Step).Last().Value);
+            // A tag set twice keeps its last value, as the server does.
+            tags = (run.Data?.Tags ?? []).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         }
 
-        return new ModelVersionInfo(version.Name, version.Version, version.RunId ?? string.Empty, FromMilliseconds(version.CreationTimestamp), metrics);
+        return new ModelVersionInfo(version.Name, version.Version, version.RunId ?? string.Empty, FromMilliseconds(version.CreationTimestamp), metrics) { Tags = tags };
     }
 
     private async Task TryFailRunAsync(string runId)
