@@ -1,8 +1,10 @@
 using TaxiAspire.AppHost.Hosting;
+using TaxiAspire.AppHost.Hosting.Existing;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure: containers when a container runtime answers, the machine's own otherwise (see README "Modes").
+// Infrastructure: containers when a container runtime answers, the machine's own otherwise, or the user's own
+// clusters (`--infrastructure existing`, see docs/deployment.md).
 var settings = InfrastructureSettings.From(builder.Configuration);
 var mode = builder.AddInfrastructureMode(settings);
 
@@ -12,15 +14,17 @@ var taxidb = builder.AddTaxiDatabase("postgres", "taxidb", mode, settings);
 // Fare models: MLflow (containers, or `mlflow` on PATH) or the AppHost's registry folder; see Hosting/ModelRegistryExtensions.
 var modelRegistry = builder.AddTaxiModelRegistry("mlflow", mode, settings, taxidb);
 
-// The schema, applied once before anyone reads or writes.
+// The schema (and, on a user's own cluster, the topics), applied once before anyone reads or writes.
 var migrations = builder.AddProject<Projects.TaxiAspire_MigrationService>("migrations")
     .WithReference(taxidb)
+    .WithTopicProvisioning(kafka, mode)
     .WaitFor(taxidb);
 
 // Trips flow: producer → kafka → stream-processor → taxidb → api.
 builder.AddProject<Projects.TaxiAspire_Producer>("producer")
     .WithReference(kafka)
     .WaitFor(kafka)
+    .WaitForCompletion(migrations)
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithProducerControls();

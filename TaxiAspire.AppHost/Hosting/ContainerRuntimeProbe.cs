@@ -2,19 +2,26 @@ using System.Diagnostics;
 
 namespace TaxiAspire.AppHost.Hosting;
 
-/// <summary>Asks the container runtime Aspire would use (docker, or podman via ASPIRE_CONTAINER_RUNTIME) whether its engine answers.</summary>
+/// <summary>
+/// Asks the container runtime Aspire would use (docker, or podman via ASPIRE_CONTAINER_RUNTIME) whether its engine
+/// answers. Plain <c>info</c>, no template: both clients exit non-zero when their engine does not answer, while a
+/// template field such as Docker's <c>.ServerVersion</c> does not exist in Podman's output and fails every Podman.
+/// </summary>
 public static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public static bool EngineAnswers()
+    public static bool EngineAnswers() => EngineAnswers(
+        Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME")
+        ?? Environment.GetEnvironmentVariable("DOTNET_ASPIRE_CONTAINER_RUNTIME")
+        ?? "docker");
+
+    /// <summary>Whether <paramref name="runtime"/> (a client on PATH, or its full path) reaches its engine.</summary>
+    public static bool EngineAnswers(string runtime)
     {
-        var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME")
-            ?? Environment.GetEnvironmentVariable("DOTNET_ASPIRE_CONTAINER_RUNTIME")
-            ?? "docker";
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(runtime, ["info", "--format", "{{.ServerVersion}}"])
+            using var process = Process.Start(new ProcessStartInfo(runtime, ["info"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -24,6 +31,10 @@ public static class ContainerRuntimeProbe
             {
                 return false;
             }
+
+            // Drained, never read: a full pipe would block the client before it exits.
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
 
             if (!process.WaitForExit(Timeout))
             {

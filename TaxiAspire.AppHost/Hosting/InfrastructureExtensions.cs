@@ -1,9 +1,10 @@
 using TaxiAspire.AppHost.Hosting.Containers;
+using TaxiAspire.AppHost.Hosting.Existing;
 
 namespace TaxiAspire.AppHost.Hosting;
 
 /// <summary>
-/// One app model, two sources of infrastructure. The services receive the same connection strings either way;
+/// One app model, three sources of infrastructure. The services receive the same connection strings in every mode;
 /// nothing outside this folder knows which mode runs.
 /// </summary>
 public static class InfrastructureExtensions
@@ -32,17 +33,24 @@ public static class InfrastructureExtensions
     public static IResourceBuilder<IResourceWithConnectionString> AddTaxiKafka(this IDistributedApplicationBuilder builder, [ResourceName] string name, InfrastructureMode mode, InfrastructureSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return mode == InfrastructureMode.Local
-            ? builder.AddLocalKafka(name, settings.KafkaPort)
-            : builder.AddContainerKafka(name, settings);
+        return mode switch
+        {
+            InfrastructureMode.Local => builder.AddLocalKafka(name, settings.KafkaPort),
+            InfrastructureMode.Existing => builder.AddExistingKafka(name),
+            _ => builder.AddContainerKafka(name, settings),
+        };
     }
 
     public static IResourceBuilder<IResourceWithConnectionString> AddTaxiDatabase(this IDistributedApplicationBuilder builder, [ResourceName] string serverName, [ResourceName] string databaseName, InfrastructureMode mode, InfrastructureSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return mode == InfrastructureMode.Local
-            ? builder.AddLocalPostgres(serverName, settings.PostgresPort, settings.LocalPostgresDataDirectory).AddDatabase(databaseName)
-            : builder.AddContainerPostgres(serverName, settings).AddDatabase(databaseName);
+        return mode switch
+        {
+            InfrastructureMode.Local => builder.AddLocalPostgres(serverName, settings.PostgresPort, settings.LocalPostgresDataDirectory).AddDatabase(databaseName),
+            // The database exists and belongs to the user; the migrations need no right to create databases.
+            InfrastructureMode.Existing => builder.AddConnectionString(databaseName),
+            _ => builder.AddContainerPostgres(serverName, settings).AddDatabase(databaseName),
+        };
     }
 
     private static IResourceBuilder<KafkaServerResource> AddContainerKafka(this IDistributedApplicationBuilder builder, string name, InfrastructureSettings settings)

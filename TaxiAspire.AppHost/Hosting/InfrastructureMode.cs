@@ -1,6 +1,6 @@
 namespace TaxiAspire.AppHost.Hosting;
 
-/// <summary>Where Kafka and PostgreSQL come from.</summary>
+/// <summary>Where Kafka, PostgreSQL and MLflow come from.</summary>
 public enum InfrastructureMode
 {
     /// <summary>Containers when a container runtime answers, local otherwise.</summary>
@@ -11,4 +11,7 @@ public enum InfrastructureMode
 
     /// <summary>librdkafka's mock cluster inside the AppHost and the machine's PostgreSQL binaries.</summary>
     Local,
+
+    /// <summary>The user's own Kafka, PostgreSQL and MLflow, named by connection strings; never chosen by auto.</summary>
+    Existing,
 }

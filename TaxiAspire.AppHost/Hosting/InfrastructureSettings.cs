@@ -22,7 +22,7 @@ public sealed record InfrastructureSettings(
         var modeText = configuration["infrastructure"] ?? section["Mode"] ?? nameof(InfrastructureMode.Auto);
         if (!Enum.TryParse<InfrastructureMode>(modeText, ignoreCase: true, out var mode))
         {
-            throw new InvalidOperationException($"Unknown infrastructure mode '{modeText}'. Use containers, local or auto.");
+            throw new InvalidOperationException($"Unknown infrastructure mode '{modeText}'. Use containers, local, existing or auto.");
         }
 
         return new InfrastructureSettings(

@@ -3,7 +3,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace TaxiAspire.AppHost.Hosting;
 
-/// <summary>Healthy when a broker answers a metadata request: the AppHost's view of a Kafka resource, in either mode.</summary>
+/// <summary>
+/// Healthy when a broker answers a metadata request and advertises the address clients bootstrap on: a broker that
+/// sends clients elsewhere (another port, possibly someone else's Kafka) is not a working Kafka, however many brokers
+/// it counts.
+/// </summary>
 public sealed class KafkaBrokerHealthCheck(Func<string?> bootstrapServers) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
@@ -19,9 +23,17 @@ public sealed class KafkaBrokerHealthCheck(Func<string?> bootstrapServers) : IHe
         {
             using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers, SocketTimeoutMs = 3000 }).Build();
             var metadata = admin.GetMetadata(Timeout);
-            return Task.FromResult(metadata.Brokers.Count > 0
+            if (metadata.Brokers.Count == 0)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("No broker answered."));
+            }
+
+            var advertised = metadata.Brokers.Select(b => $"{b.Host}:{b.Port}").ToList();
+            var bootstrap = servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return Task.FromResult(advertised.Intersect(bootstrap, StringComparer.OrdinalIgnoreCase).Any()
                 ? HealthCheckResult.Healthy($"{metadata.Brokers.Count} broker(s), {metadata.Topics.Count} topic(s)")
-                : HealthCheckResult.Unhealthy("No broker answered."));
+                : HealthCheckResult.Unhealthy(
+                    $"Bootstrapped on {servers}, the broker advertises {string.Join(", ", advertised)}: clients would be sent there. Check the advertised listeners."));
         }
         catch (KafkaException ex)
         {

@@ -7,7 +7,8 @@ public static class ModelRegistryExtensions
 {
     /// <summary>
     /// Containers: the MLflow server image on the taxidb PostgreSQL server (database <c>mlflowdb</c>). Local: an
-    /// <c>mlflow</c> executable on PATH if there is one, otherwise the AppHost's registry folder.
+    /// <c>mlflow</c> executable on PATH if there is one, otherwise the AppHost's registry folder. Existing: the
+    /// <c>mlflow</c> connection string (a tracking server's URL, or a shared registry folder's <c>file:///</c> URL).
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddTaxiModelRegistry(
         this IDistributedApplicationBuilder builder, [ResourceName] string name, InfrastructureMode mode, InfrastructureSettings settings,
@@ -16,7 +17,12 @@ public static class ModelRegistryExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(taxidb);
-        if (mode != InfrastructureMode.Local)
+        if (mode == InfrastructureMode.Existing)
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        if (mode == InfrastructureMode.Containers)
         {
             var server = taxidb.Resource is PostgresDatabaseResource database
                 ? builder.CreateResourceBuilder(database.Parent)

@@ -25,6 +25,7 @@ internal static class KafkaClientRegistration
         services.TryAddSingleton<KafkaStatisticsMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaProducerSettings>, KafkaSettingsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaConsumerSettings>, KafkaSettingsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KafkaAdminSettings>, KafkaSettingsValidator>());
 
         var options = services.AddOptions<TSettings>(connectionName);
 

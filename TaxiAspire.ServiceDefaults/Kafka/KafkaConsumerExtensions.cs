@@ -34,8 +34,9 @@ public static class KafkaConsumerExtensions
     }
 
     /// <summary>
-    /// As the overload taking <c>Action    /// As <see cref="AddKafkaConsumer{TKey,TValue}(IHostApplicationBuilder, string, Action{ConsumerBuilder{TKey,TValue}}?, Action{ConsumerConfig}?)"/>,lt;ConsumerBuilder    /// As <see cref="AddKafkaConsumer{TKey,TValue}(IHostApplicationBuilder, string, Action{ConsumerBuilder{TKey,TValue}}?, Action{ConsumerConfig}?)"/>,gt;</c>,
-    /// for handlers that need services (e.g. rebalance handlers that read stored offsets).
+    /// As <see cref="AddKafkaConsumer{TKey,TValue}(IHostApplicationBuilder, string, Action{ConsumerBuilder{TKey,TValue}}?, Action{ConsumerConfig}?)"/>,
+    /// with a <paramref name="configure"/> callback that also receives the service provider, for handlers that need
+    /// services (e.g. rebalance handlers that read stored offsets).
     /// </summary>
     public static void AddKafkaConsumer<TKey, TValue>(
         this IHostApplicationBuilder builder,

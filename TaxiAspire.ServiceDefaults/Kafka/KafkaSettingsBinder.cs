@@ -6,13 +6,21 @@ namespace TaxiAspire.ServiceDefaults.Kafka;
 /// <summary>Reads a connection's settings from configuration, the way Aspire's Kafka client integration lays them out.</summary>
 internal static class KafkaSettingsBinder
 {
+    /// <summary>
+    /// The cluster's connection-level properties (security.protocol, sasl.*, ssl.*), shared by every client kind:
+    /// producers, consumers and admin clients of one service authenticate the same way.
+    /// </summary>
+    public const string SharedConfigSectionName = "Kafka:Config";
+
     private const string ConfigSectionName = "Config";
 
     public static void Bind(IConfiguration configuration, string sectionName, string connectionName, KafkaClientSettings settings)
     {
         var config = settings.ClientConfig;
 
-        // The shared section first, then the connection's own section, so a connection can override the defaults.
+        // The cluster's connection properties first, then the client kind's section, then the connection's own section,
+        // so the more specific can override the more general.
+        BindConfig(configuration.GetSection(SharedConfigSectionName), config);
         BindSection(configuration.GetSection(sectionName), settings, config);
         BindSection(configuration.GetSection($"{sectionName}:{connectionName}"), settings, config);
 
@@ -40,7 +48,11 @@ internal static class KafkaSettingsBinder
         settings.DisableMetrics = section.GetValue(nameof(KafkaClientSettings.DisableMetrics), settings.DisableMetrics);
         settings.HealthCheckTimeout = section.GetValue(nameof(KafkaClientSettings.HealthCheckTimeout), settings.HealthCheckTimeout);
 
-        var configSection = section.GetSection(ConfigSectionName);
+        BindConfig(section.GetSection(ConfigSectionName), config);
+    }
+
+    private static void BindConfig(IConfigurationSection configSection, ClientConfig config)
+    {
         if (!configSection.Exists())
         {
             return;

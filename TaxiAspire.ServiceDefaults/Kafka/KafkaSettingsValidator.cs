@@ -3,12 +3,18 @@ using Microsoft.Extensions.Options;
 namespace TaxiAspire.ServiceDefaults.Kafka;
 
 /// <summary>Fails the host's start (ValidateOnStart) with a message naming the setting that is missing.</summary>
-internal sealed class KafkaSettingsValidator : IValidateOptions<KafkaProducerSettings>, IValidateOptions<KafkaConsumerSettings>
+internal sealed class KafkaSettingsValidator : IValidateOptions<KafkaProducerSettings>, IValidateOptions<KafkaConsumerSettings>, IValidateOptions<KafkaAdminSettings>
 {
     public ValidateOptionsResult Validate(string? name, KafkaProducerSettings options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Validate(name, options, KafkaProducerSettings.SectionName, extraFailure: null);
+    }
+
+    public ValidateOptionsResult Validate(string? name, KafkaAdminSettings options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Validate(name, options, KafkaAdminSettings.SectionName, extraFailure: null);
     }
 
     public ValidateOptionsResult Validate(string? name, KafkaConsumerSettings options)
@@ -33,6 +39,11 @@ internal sealed class KafkaSettingsValidator : IValidateOptions<KafkaProducerSet
         if (settings.HealthCheckTimeout <= TimeSpan.Zero)
         {
             (failures ??= []).Add($"Kafka connection '{name}': {nameof(KafkaClientSettings.HealthCheckTimeout)} must be positive.");
+        }
+
+        foreach (var failure in KafkaSecurityRules.Check(name, settings.ClientConfig))
+        {
+            (failures ??= []).Add(failure);
         }
 
         if (extraFailure is not null)

@@ -9,6 +9,7 @@ namespace TaxiAspire.Bench;
 internal sealed record BenchReport(
     long Trips,
     int Partitions,
+    int Replicas,
     int BacklogLingerMs,
     double EndToEndTripsPerSecond,
     double EndToEndWallSeconds,

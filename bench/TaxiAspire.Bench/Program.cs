@@ -4,7 +4,9 @@
 // With --scoring-registry FOLDER (a local model registry holding a champion, e.g. from the trainer's train-file
 // command) the end-to-end run is repeated on the same rows with scoring on, and the cost of scoring is reported.
 // --backlog-linger-ms N sets the backlog producer's linger (default 200; see below).
-// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20] [--scoring-registry FOLDER] [--backlog-linger-ms N]
+// --replicas N runs the end-to-end part with N processor processes in one consumer group (default 1): how the same
+// backlog goes with the partitions shared (docs/scaling.md).
+// Prints one JSON object. Usage: TaxiAspire.Bench [trips=1000000] [steady rate=5000] [steady seconds=20] [--scoring-registry FOLDER] [--backlog-linger-ms N] [--replicas N]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -16,6 +18,7 @@ using TaxiAspire.Trips.Windows;
 
 var scoringRegistry = Option("--scoring-registry") is { } registryPath ? Path.GetFullPath(registryPath) : null;
 var backlogLingerMs = Option("--backlog-linger-ms") is { } linger ? int.Parse(linger, CultureInfo.InvariantCulture) : 200;
+var replicas = Option("--replicas") is { } replicaText ? int.Parse(replicaText, CultureInfo.InvariantCulture) : 1;
 var numbers = args.TakeWhile(arg => !arg.StartsWith("--", StringComparison.Ordinal)).ToArray();
 var trips = numbers.Length > 0 ? long.Parse(numbers[0], CultureInfo.InvariantCulture) : 1_000_000;
 var steadyRate = numbers.Length > 1 ? int.Parse(numbers[1], CultureInfo.InvariantCulture) : 5_000;
@@ -58,7 +61,7 @@ var rawCopy = await Ceilings.RawCopyAsync(dataSource, bulk, trips);
 Console.Error.WriteLine("processor: end to end");
 var settings = new Dictionary<string, string> { ["Trips__FutureTolerance"] = "30.00:00:00", ["StreamProcessor__Topic"] = Topic };
 var started = DateTimeOffset.UtcNow;
-var (wallSeconds, peakMemory) = await RunToTheEndAsync(env, audit, settings, "stream-processor", trips);
+var (wallSeconds, peakMemory) = await RunToTheEndAsync(env, audit, settings, "stream-processor", trips, replicas);
 var steady = await StoredSpanRateAsync(dataSource);
 var startupSeconds = await FirstCommitAsync(dataSource) is { } firstCommit ? (firstCommit - started).TotalSeconds : double.NaN;
 
@@ -72,7 +75,7 @@ if (scoringRegistry is not null)
         ["StreamProcessor__ConsumerGroup"] = "stream-processor-scored",
         ["ConnectionStrings__mlflow"] = scoringRegistry,
     };
-    var (scoredWall, scoredPeak) = await RunToTheEndAsync(env, audit, scoredSettings, "stream-processor-scored", trips);
+    var (scoredWall, scoredPeak) = await RunToTheEndAsync(env, audit, scoredSettings, "stream-processor-scored", trips, replicas);
     peakMemory = Math.Max(peakMemory, scoredPeak);
     var scoredRate = trips / scoredWall;
     var scoredSteady = await StoredSpanRateAsync(dataSource);
@@ -107,6 +110,7 @@ var endToEnd = trips / wallSeconds;
 var report = new BenchReport(
     Trips: trips,
     Partitions: partitions,
+    Replicas: replicas,
     BacklogLingerMs: backlogLingerMs,
     EndToEndTripsPerSecond: Math.Round(endToEnd),
     EndToEndWallSeconds: Math.Round(wallSeconds, 2),
@@ -133,16 +137,28 @@ return 0;
 
 string? Option(string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 
-// One processor from an empty start until its stored offsets cover every message: wall seconds and peak memory.
+// N processors (one consumer group) from an empty start until their stored offsets cover every message: wall
+// seconds and the largest peak memory of one of them.
 static async Task<(double WallSeconds, long PeakMemory)> RunToTheEndAsync(
-    BenchEnvironment env, PipelineAudit audit, Dictionary<string, string> settings, string group, long trips)
+    BenchEnvironment env, PipelineAudit audit, Dictionary<string, string> settings, string group, long trips, int replicas)
 {
     var wall = Stopwatch.StartNew();
-    using var processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings);
-    var peak = await WaitForOffsetsAsync(audit, group, settings["StreamProcessor__Topic"], trips, processor);
-    var seconds = wall.Elapsed.TotalSeconds;
-    await processor.KillAsync();
-    return (seconds, peak);
+    var processors = Enumerable.Range(0, replicas)
+        .Select(_ => ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, settings))
+        .ToList();
+    try
+    {
+        var peak = await WaitForOffsetsAsync(audit, group, settings["StreamProcessor__Topic"], trips, processors);
+        return (wall.Elapsed.TotalSeconds, peak);
+    }
+    finally
+    {
+        foreach (var processor in processors)
+        {
+            await processor.KillAsync();
+            processor.Dispose();
+        }
+    }
 }
 
 // Empties what the processor wrote, so a second run over the same rows starts from the same empty tables.
@@ -159,20 +175,21 @@ static async Task<double> ScoredShareAsync(NpgsqlDataSource dataSource)
     return await command.ExecuteScalarAsync() is double share ? share : 0;
 }
 
-// Polls the stored offsets until they cover every message, sampling the child's peak memory meanwhile.
-static async Task<long> WaitForOffsetsAsync(PipelineAudit audit, string group, string topic, long expected, ProcessorProcess processor)
+// Polls the stored offsets until they cover every message, sampling the children's peak memory meanwhile.
+static async Task<long> WaitForOffsetsAsync(PipelineAudit audit, string group, string topic, long expected, List<ProcessorProcess> processors)
 {
+    long Peak() => processors.Max(p => p.PeakResidentBytes());
     long peak = 0;
     var clock = Stopwatch.StartNew();
     while (clock.Elapsed < TimeSpan.FromMinutes(10))
     {
-        peak = Math.Max(peak, processor.PeakResidentBytes());
+        peak = Math.Max(peak, Peak());
         if (await audit.StoredOffsetTotalAsync(group, topic, CancellationToken.None) >= expected) break;
-        if (processor.HasExited) throw new InvalidOperationException("The processor exited.");
+        if (processors.Any(p => p.HasExited)) throw new InvalidOperationException("A processor exited.");
         await Task.Delay(50);
     }
 
-    return Math.Max(peak, processor.PeakResidentBytes());
+    return Math.Max(peak, Peak());
 }
 
 // When the first batch transaction of the run began (stored_at is the transaction's start).

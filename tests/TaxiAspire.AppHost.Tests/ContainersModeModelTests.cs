@@ -39,7 +39,8 @@ public class ContainersModeModelTests
 
         Assert.Equal("PLAINTEXT://localhost:29092,CONTROLLER://localhost:29093,PLAINTEXT_HOST://0.0.0.0:9092,PLAINTEXT_INTERNAL://0.0.0.0:9093", env["KAFKA_LISTENERS"]);
         Assert.Equal("CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT,PLAINTEXT_INTERNAL:PLAINTEXT", env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]);
-        Assert.Equal("PLAINTEXT://localhost:29092,PLAINTEXT_HOST://localhost:{kafka.bindings.tcp.port},PLAINTEXT_INTERNAL://kafka:{kafka.bindings.internal.targetPort}", env["KAFKA_ADVERTISED_LISTENERS"]);
+        // Publish mode: the deployment's addresses (run mode's resolved values are ContainersModeRunTests' subject).
+        Assert.Equal("PLAINTEXT://{kafka.bindings.tcp.host}:29092,PLAINTEXT_HOST://{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port},PLAINTEXT_INTERNAL://{kafka.bindings.internal.host}:{kafka.bindings.internal.port}", env["KAFKA_ADVERTISED_LISTENERS"]);
         Assert.Equal("{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port}", kafka.ConnectionStringExpression.ValueExpression);
     }
 
@@ -55,7 +56,7 @@ public class ContainersModeModelTests
 
         var env = await ResourceEnvironment.EvaluateAsync(ui, DistributedApplicationOperation.Publish);
         Assert.Equal("kafka", env["KAFKA_CLUSTERS_0_NAME"]);
-        Assert.Equal("kafka:{kafka.bindings.internal.targetPort}", env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"]);
+        Assert.Equal("{kafka.bindings.internal.host}:{kafka.bindings.internal.port}", env["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"]);
     }
 
     [Fact]

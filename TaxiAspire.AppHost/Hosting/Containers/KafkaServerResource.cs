@@ -12,9 +12,15 @@ public sealed class KafkaServerResource(string name) : ContainerResource(name), 
     private EndpointReference? _primaryEndpoint;
     private EndpointReference? _internalEndpoint;
 
-    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+    /// <summary>
+    /// The listener for processes on the host. Pinned to the localhost network: without it, a reference from the
+    /// broker's own environment resolves in the container network, where the port is the target port (9092), so the
+    /// broker would advertise 9092 to host clients whatever host port was chosen.
+    /// </summary>
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName, KnownNetworkIdentifiers.LocalhostNetwork);
 
-    public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName);
+    /// <summary>The listener for other containers, on the container network.</summary>
+    public EndpointReference InternalEndpoint => _internalEndpoint ??= new(this, InternalEndpointName, KnownNetworkIdentifiers.DefaultAspireContainerNetwork);
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
