@@ -15,7 +15,13 @@ internal static class ServiceLifetimeServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<HostOptions>()
-            .Configure<IOptions<ServiceLifetimeOptions>>((host, lifetime) => host.ShutdownTimeout = lifetime.Value.ShutdownTimeout);
+            .Configure<IOptions<ServiceLifetimeOptions>>((host, lifetime) =>
+            {
+                host.ShutdownTimeout = lifetime.Value.ShutdownTimeout;
+                // Side by side, each within the whole budget: one after another, a worker stuck on a dead broker
+                // used up the budget before the next was even told to stop (the processor's batch drain never ran).
+                host.ServicesStopConcurrently = true;
+            });
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<TelemetryShutdown>();
         services.AddHostedService<AppHostWatchdog>();
