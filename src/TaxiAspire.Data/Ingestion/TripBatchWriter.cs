@@ -103,11 +103,14 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         """;
 
     // A stored offset never moves backwards within a log epoch; a stale epoch (a zombie) never overwrites a newer one.
+    // The fingerprint belongs to the message before next_offset, so it moves only with the offset.
     private const string UpsertProgress = """
-        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch, max_event_time)
-        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs, @max_event_times)
+        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch, max_event_time, last_message_fingerprint)
+        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs, @max_event_times, @fingerprints)
         ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET
             next_offset = GREATEST(co.next_offset, excluded.next_offset),
+            last_message_fingerprint = CASE WHEN excluded.next_offset >= co.next_offset
+                THEN excluded.last_message_fingerprint ELSE co.last_message_fingerprint END,
             max_event_time = GREATEST(co.max_event_time, excluded.max_event_time),
             updated_at = now()
         WHERE co.log_epoch = excluded.log_epoch
@@ -462,6 +465,10 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         command.Parameters.Add(new NpgsqlParameter("max_event_times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = progress.Select(p => p.MaxEventTime is { } t ? (DateTime?)t.UtcDateTime : null).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("fingerprints", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = progress.Select(p => p.LastMessageFingerprint).ToArray(),
         });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

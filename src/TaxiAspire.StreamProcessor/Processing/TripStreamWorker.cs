@@ -16,6 +16,7 @@ internal sealed partial class TripStreamWorker(
     BatchBuilder batchBuilder,
     BatchCommitter committer,
     PartitionEpochs epochs,
+    StoredOffsetSeeker seeker,
     StreamProcessorMetrics metrics,
     IOptions<StreamProcessorOptions> options,
     TimeProvider timeProvider,
@@ -153,7 +154,7 @@ internal sealed partial class TripStreamWorker(
                 continue;
             }
 
-            if (result is null || result.IsPartitionEOF) continue;
+            if (result is null || result.IsPartitionEOF || !seeker.Admit(consumer, result)) continue;
 
             firstAt ??= timeProvider.GetTimestamp();
             messages.Add(result);
