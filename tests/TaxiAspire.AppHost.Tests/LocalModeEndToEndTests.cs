@@ -115,8 +115,8 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
                 WHERE consumer_group = 'stream-processor' AND topic = 'taxi_trips' AND updated_at > @stopped_at
                 """);
             committedSince.Parameters.AddWithValue("stopped_at", stoppedAt);
-            var partitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
-            await PollAsync(async () => (long)(await committedSince.ExecuteScalarAsync(ct))! == partitions ? true : (bool?)null, TripDeadline, ct);
+            var topicPartitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
+            await PollAsync(async () => (long)(await committedSince.ExecuteScalarAsync(ct))! == topicPartitions ? true : (bool?)null, TripDeadline, ct);
         }
 
         Assert.Equal(0, await new PipelineAudit(dataSource, HoppingWindows.Default).WindowMismatchesAsync(ct));

@@ -15,10 +15,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ServiceProcess(Process process)
+    private ServiceProcess(string project, Process process)
     {
+        Project = project;
         _process = process;
     }
+
+    public string Project { get; }
 
     public int Id => _process.Id;
 
@@ -52,7 +55,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var service = new ServiceProcess(process);
+        var service = new ServiceProcess(project, process);
         process.OutputDataReceived += (_, e) => service.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => service.Collect(e.Data);
         process.Start();

@@ -46,6 +46,7 @@ public class ServiceStopTests
             }
 
             var stoppedIn = await processor.TerminateAsync(TimeSpan.FromSeconds(30));
+            TestContext.Current.TestOutputHelper?.WriteLine($"TaxiAspire.StreamProcessor stopped {stoppedIn.TotalSeconds:F2} s after SIGTERM");
             Assert.True(stoppedIn < StopBudget, $"the processor took {stoppedIn} to stop:\n{processor.Output}");
         }
 
@@ -148,6 +149,7 @@ public class ServiceStopTests
         var gone = Stopwatch.StartNew();
         appHost.Kill();
         await migrations.WaitForExitAsync(StopBudget);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{migrations.Project} exited {gone.Elapsed.TotalSeconds:F2} s after its AppHost was killed");
         Assert.True(gone.Elapsed < StopBudget, $"the service outlived its AppHost by {gone.Elapsed}");
         Assert.Contains($"The AppHost (process {appHost.Id}) is gone; stopping", migrations.Output, StringComparison.Ordinal);
     }
@@ -155,6 +157,7 @@ public class ServiceStopTests
     private static async Task AssertStopsWithinBudgetAsync(ServiceProcess service)
     {
         var stoppedIn = await service.TerminateAsync(TimeSpan.FromSeconds(30));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{service.Project} stopped {stoppedIn.TotalSeconds:F2} s after SIGTERM");
         Assert.True(stoppedIn < StopBudget, $"the service took {stoppedIn} to stop:\n{service.Output}");
     }
 
