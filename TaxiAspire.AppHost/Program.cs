@@ -63,4 +63,7 @@ builder.AddProject<Projects.TaxiAspire_Api>("api")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
+// Every project stops when this AppHost is gone, however it went (Ctrl+C, SIGKILL, a closed terminal).
+builder.StopProjectsWithAppHost();
+
 builder.Build().Run();

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -7,16 +9,20 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TaxiAspire.ServiceDefaults;
+using TaxiAspire.ServiceDefaults.Lifetime;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every TaxiAspire service shares: OpenTelemetry, health checks, service discovery and HTTP resilience.
+/// What every TaxiAspire service shares: OpenTelemetry, health checks, service discovery, HTTP resilience and a
+/// bounded stop (see <see cref="ServiceLifetimeOptions"/>).
 /// </summary>
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+
+    private const string OtlpTimeoutKey = "OTEL_EXPORTER_OTLP_TIMEOUT";
 
     /// <summary>Tag of the checks that only say "the process is responsive" (<c>/alive</c>).</summary>
     public const string LiveTag = "live";
@@ -30,6 +36,7 @@ public static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddServiceTelemetry();
+        builder.Services.AddServiceLifetime();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -74,6 +81,16 @@ public static class Extensions
         // The AppHost sets the endpoint of its dashboard; without it (tests, plain `dotnet run`) nothing is exported.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // Each export gives up after the flush timeout instead of OTLP's 10 s, so a collector that is gone (the
+            // dashboard died with its AppHost) cannot hold up the last flush on stop. OTEL_EXPORTER_OTLP_TIMEOUT, when
+            // set, still wins: the exporter reads only that key.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpTimeoutKey]))
+            {
+                var lifetime = builder.Configuration.GetSection(ServiceLifetimeOptions.SectionName).Get<ServiceLifetimeOptions>() ?? new();
+                var milliseconds = (int)lifetime.TelemetryFlushTimeout.TotalMilliseconds;
+                builder.Configuration.AddInMemoryCollection([new(OtlpTimeoutKey, milliseconds.ToString(CultureInfo.InvariantCulture))]);
+            }
+
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 

@@ -101,13 +101,24 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         var stop = await commands.ExecuteCommandAsync(stopped, "resource-stop", ct);
         Assert.True(stop.Success, stop.Message);
 
-        // Commits from before the stop look fresh for a few seconds; after that, every partition fresh again means the
-        // remaining replica took over the stopped one's partitions while the simulator's stream went on.
-        await Task.Delay(TimeSpan.FromSeconds(4), ct);
-        await WaitUntilEveryPartitionIsConsumedAsync(http, ct);
+        await WaitUntilStoppedAsync(stopped, ct);
 
+        // Every partition committed after the stopped replica's process ended means the remaining replica took over
+        // the stopped one's partitions while the simulator's stream went on.
         await using var dataSource = NpgsqlDataSource.Create(await appHost.App.GetConnectionStringAsync("taxidb", ct)
             ?? throw new InvalidOperationException("taxidb has no connection string."));
+        await using (var now = dataSource.CreateCommand("SELECT now()"))
+        {
+            var stoppedAt = (DateTime)(await now.ExecuteScalarAsync(ct))!;
+            await using var committedSince = dataSource.CreateCommand("""
+                SELECT count(*) FROM consumer_offsets
+                WHERE consumer_group = 'stream-processor' AND topic = 'taxi_trips' AND updated_at > @stopped_at
+                """);
+            committedSince.Parameters.AddWithValue("stopped_at", stoppedAt);
+            var topicPartitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
+            await PollAsync(async () => (long)(await committedSince.ExecuteScalarAsync(ct))! == topicPartitions ? true : (bool?)null, TripDeadline, ct);
+        }
+
         Assert.Equal(0, await new PipelineAudit(dataSource, HoppingWindows.Default).WindowMismatchesAsync(ct));
         // Every offset below each partition's stored next offset was stored once: as a trip or as a reject.
         await using var coverage = dataSource.CreateCommand("""
@@ -132,6 +143,20 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         }
 
         Assert.Equal(TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions, partitions);
+    }
+
+    // Until the replica's process has ended: its last commit is behind us then.
+    private async Task WaitUntilStoppedAsync(string resourceId, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TripDeadline);
+        await foreach (var update in appHost.App.ResourceNotifications.WatchAsync(deadline.Token))
+        {
+            if (update.ResourceId == resourceId && KnownResourceStates.TerminalStates.Contains(update.Snapshot.State?.Text))
+            {
+                return;
+            }
+        }
     }
 
     // The instance ids of a replicated resource's running replicas, once there are two.

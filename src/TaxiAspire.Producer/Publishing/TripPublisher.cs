@@ -18,6 +18,7 @@ internal sealed partial class TripPublisher(
     ILogger<TripPublisher> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan FlushSlice = TimeSpan.FromMilliseconds(100);
 
     // Per tick at most this many: a burst of a million or a catch-up after a stall spreads over ticks and stays stoppable.
     private const long MaxPerTick = 20_000;
@@ -75,7 +76,15 @@ internal sealed partial class TripPublisher(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var undelivered = sink.Flush(TimeSpan.FromSeconds(5));
+        // Deliveries may take what is left of the host's stop budget (ServiceLifetime:ShutdownTimeout), no more: with
+        // the broker gone they would otherwise wait out the message timeout.
+        int undelivered;
+        do
+        {
+            undelivered = sink.Flush(FlushSlice);
+        }
+        while (undelivered > 0 && !cancellationToken.IsCancellationRequested);
+
         if (undelivered > 0) LogUndelivered(logger, undelivered);
     }
 

@@ -77,7 +77,15 @@ public sealed class StreamProcessorOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan WindowDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>On shutdown, how long batches in hand may keep retrying a database that does not answer.</summary>
+    /// <summary>
+    /// On shutdown, how long batches in hand may keep retrying a database that does not answer; then they are abandoned
+    /// with their offsets unstored, to be read again. With <see cref="ConsumerCloseTimeout"/> it must fit in the
+    /// host's stop budget (ServiceLifetime:ShutdownTimeout, 2.5 s), or the host stops waiting for the worker.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>On shutdown, how long the Kafka consumer may take to leave its group (see <see cref="ShutdownDrainTimeout"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ConsumerCloseTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -93,10 +93,28 @@ internal sealed partial class TripStreamWorker(
             }
             finally
             {
-                consumer.Close();
-                LogStopped(logger);
+                CloseConsumer(settings);
             }
         }
+    }
+
+    // With the brokers gone librdkafka's close waits for the group coordinator (seen: ~10 s), so it gets a bound.
+    // Nothing depends on it finishing: the offsets that count were stored in PostgreSQL with their batches, and a
+    // consumer that does not say goodbye only keeps its partitions until the group's session timeout.
+    private void CloseConsumer(StreamProcessorOptions settings)
+    {
+        var close = Task.Run(consumer.Close);
+        if (Task.WhenAny(close, Task.Delay(settings.ConsumerCloseTimeout, timeProvider)).GetAwaiter().GetResult() == close)
+        {
+            close.GetAwaiter().GetResult();
+            LogStopped(logger);
+            return;
+        }
+
+        LogCloseAbandoned(logger, settings.ConsumerCloseTimeout);
+        // Destroying the handle waits for that close too. Started here, off the host's thread, it makes the service
+        // provider's own Dispose of the consumer a no-op, so the process exits instead of waiting.
+        _ = Task.Run(consumer.Dispose);
     }
 
     private async Task WriteStageAsync(StreamProcessorOptions settings, ChannelReader<BuiltBatch> reader, Channel<BuiltBatch>[] lanes, CancellationToken cancellationToken)
@@ -150,6 +168,9 @@ internal sealed partial class TripStreamWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream processor stopped; consumer closed")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Kafka consumer did not close within {Timeout}; stopped without leaving the group")]
+    private static partial void LogCloseAbandoned(ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consume error: {Reason}")]
     private static partial void LogConsumeError(ILogger logger, string reason, Exception exception);

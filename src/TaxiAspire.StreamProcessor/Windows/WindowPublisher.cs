@@ -102,7 +102,9 @@ internal sealed partial class WindowPublisher(
             deliveries[i] = producer.ProduceAsync(new TopicPartition(topic, pending[i].Partition), ToMessage(pending[i], lease.InstanceId), CancellationToken.None);
         }
 
-        await Task.WhenAll(deliveries);
+        // Stopping does not wait out the delivery timeout: the next leader recovers an unconfirmed round from the
+        // topic's tail, as after a failed one.
+        await Task.WhenAll(deliveries).WaitAsync(cancellationToken);
         await lease.MarkPublishedAsync(pending.Select(p => p.Sequence).ToArray(), cancellationToken);
         metrics.WindowsPublished(pending.Count);
         LogPublished(logger, pending.Count);

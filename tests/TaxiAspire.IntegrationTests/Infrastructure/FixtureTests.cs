@@ -29,6 +29,12 @@ public sealed class FixtureTests(KafkaFixture kafka, PostgresFixture postgres)
 
         var topic = "faults-" + Guid.NewGuid().ToString("N")[..8];
         await kafka.CreateTopicAsync(topic, partitions: 6);
+        Dictionary<int, int> leaders;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            leaders = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
+        }
+
         kafka.SetBrokerDown(2);
         try
         {
@@ -40,11 +46,16 @@ public sealed class FixtureTests(KafkaFixture kafka, PostgresFixture postgres)
 
             // Partitions led by broker 2 wait for it; the others deliver now.
             var pending = Enumerable.Range(0, 6)
-                .Select(p => producer.ProduceAsync(new TopicPartition(topic, p), new Message<Null, string> { Value = "x" }, TestContext.Current.CancellationToken))
+                .Select(p => (Leader: leaders[p], Delivery: producer.ProduceAsync(new TopicPartition(topic, p), new Message<Null, string> { Value = "x" }, TestContext.Current.CancellationToken)))
                 .ToList();
-            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            var others = await Task.WhenAll(pending.Where(p => p.Leader != 2).Select(p => p.Delivery)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.All(others, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
+            var waiting = pending.Where(p => p.Leader == 2).Select(p => p.Delivery).ToList();
+            Assert.NotEmpty(waiting);
+            Assert.All(waiting, d => Assert.False(d.IsCompleted, "a partition whose leader is down delivered"));
+
             kafka.SetBrokerUp(2);
-            var results = await Task.WhenAll(pending);
+            var results = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.All(results, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
         }
         finally

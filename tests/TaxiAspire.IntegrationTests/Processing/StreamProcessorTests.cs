@@ -134,12 +134,21 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
             }
 
             await scenario.ProduceAsync(0, messages, DirtyEvery);
-            await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
             // In each of the 2 lanes one batch being written and MaxBatchesInFlight waiting, and one batch held by the
-            // consume thread (a batch may hold one lane's partitions only): nothing more is taken from Kafka.
-            var consumed = Consumed(consumer);
-            Assert.InRange(consumed, batch, ((2 * (1 + 2)) + 1) * batch);
+            // consume thread (a batch may hold one lane's partitions only): nothing more is taken from Kafka, although
+            // all 10,000 messages are there to take. Watched continuously once consumption began, so any overshoot
+            // fails at once.
+            const long bound = ((2 * (1 + 2)) + 1) * batch;
+            await WaitUntilAsync(() => Consumed(consumer) >= batch, TimeSpan.FromSeconds(20), "the processor consumed a batch");
+            var watching = System.Diagnostics.Stopwatch.StartNew();
+            while (watching.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                var consumed = Consumed(consumer);
+                Assert.True(consumed <= bound, $"{consumed} messages taken from Kafka while the database was blocked (bound {bound})");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
             await tx.RollbackAsync(TestContext.Current.CancellationToken);
         }
 

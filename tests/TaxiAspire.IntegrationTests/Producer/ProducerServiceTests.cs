@@ -42,12 +42,23 @@ public sealed class ProducerServiceTests(KafkaFixture kafka)
         Assert.True((await Status(http)).Paused, "a burst does not resume the stream");
 
         (await http.PostAsync(new Uri("/control/rate?tripsPerSecond=200", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
+        var before = (await Status(http)).Published;
+        var resumed = System.Diagnostics.Stopwatch.StartNew();
         (await http.PostAsync(new Uri("/control/resume", UriKind.Relative), null, Token)).EnsureSuccessStatusCode();
-        await Task.Delay(TimeSpan.FromSeconds(1), Token);
-        var running = await Status(http);
+        // 300 more trips at 200 a second: they arrive (the stream resumed) and take at least about 1.5 s (the rate holds).
+        ProducerStatus running;
+        do
+        {
+            running = await Status(http);
+            Assert.True(resumed.Elapsed < TimeSpan.FromSeconds(20), $"only {running.Published - before} trips in {resumed.Elapsed} after resuming");
+            await Task.Delay(50, Token);
+        }
+        while (running.Published - before < 300);
+
+        var elapsed = resumed.Elapsed;
         Assert.False(running.Paused);
         Assert.Equal(200, running.TripsPerSecond);
-        Assert.InRange(running.Published, 150, 400);
+        Assert.True(elapsed > TimeSpan.FromSeconds(1), $"{running.Published - before} trips in {elapsed}: faster than 200 a second");
     }
 
     [Fact]
