@@ -8,7 +8,6 @@ using System.Text.Json;
 using Npgsql;
 using TaxiAspire.BenchKit;
 using TaxiAspire.Chaos;
-using TaxiAspire.Data.Verification;
 using TaxiAspire.Trips.Windows;
 
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
