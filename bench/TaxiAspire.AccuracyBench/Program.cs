@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using TaxiAspire.BenchKit;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 
 const string Topic = "taxi_trips";
@@ -62,6 +63,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"pipeline: {rows} rows replayed, {stored} trips stored in taxidb ({rows - stored} rejected) in {pipelineSeconds:F0} s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{options.Algorithm} trained on taxidb ({training.Count} trips) in {clock.Elapsed.TotalSeconds:F1} s; test fares ${options.MinFare}-{options.MaxFare} ({metrics.Count} trips): R² {metrics.RSquared:F4}  RMSE {metrics.Rmse:F3}  MAE {metrics.Mae:F4}"));
+// The promotion gate's baseline on the same test trips: the figure a model must beat by Trainer:Promotion's margin.
+var baseline = MedianFareBaseline.Fit([.. training.Where(trainer.InFareRange)]);
+var baselineMetrics = baseline.Evaluate([.. test.Where(trainer.InFareRange)]);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"baseline (the training median ${baseline.Fare:F2} for every trip): R² {baselineMetrics.RSquared:F4}  RMSE {baselineMetrics.Rmse:F3}  MAE {baselineMetrics.Mae:F4}"));
 Console.WriteLine(string.Join(' ', model.Parameters.Select(p => $"{p.Key}={p.Value}")));
 return 0;
 
@@ -85,9 +91,9 @@ static async Task<int> RunProducerAsync(string bootstrapServers, string file)
     return process.ExitCode;
 }
 
-static FareTrainingOptions LearnerOptions(string[] args)
+static FareLearnerOptions LearnerOptions(string[] args)
 {
-    var options = new FareTrainingOptions();
+    var options = new FareLearnerOptions();
     for (var i = 0; i + 1 < args.Length; i++)
     {
         var value = args[i + 1];

@@ -20,7 +20,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         Postgres = postgres;
     }
 
-    public MockKafkaCluster Kafka { get; }
+    public MockKafkaCluster Kafka { get; private set; }
 
     public LocalPostgresServer Postgres { get; }
 
@@ -28,7 +28,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
     public static async Task<BenchEnvironment> StartAsync(bool fsync)
     {
-        var kafka = MockKafkaCluster.Start(new MockKafkaClusterOptions { BrokerCount = 3 });
+        var kafka = StartKafka();
         // A folder of its own rather than a throwaway server: throwaway servers cannot be restarted, and chaos does that.
         var root = Path.Combine(Path.GetTempPath(), $"taxiaspire-bench-{Guid.NewGuid():N}");
         var postgres = LocalPostgresServer.Create(new LocalPostgresOptions { Fsync = fsync, RootDirectory = root });
@@ -48,6 +48,23 @@ public sealed class BenchEnvironment : IAsyncDisposable
 
         return new BenchEnvironment(kafka, postgres);
     }
+
+    /// <summary>
+    /// What a local-mode AppHost restart does to Kafka: the mock cluster and its log are gone, a new one starts with
+    /// the same topics (on new ports) and an empty log, while PostgreSQL keeps the stored offsets.
+    /// </summary>
+    public async Task RestartKafkaAsync(IEnumerable<(string Topic, int Partitions)> topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        await Kafka.DisposeAsync();
+        Kafka = StartKafka();
+        foreach (var (topic, partitions) in topics)
+        {
+            Kafka.CreateTopic(topic, partitions);
+        }
+    }
+
+    private static MockKafkaCluster StartKafka() => MockKafkaCluster.Start(new MockKafkaClusterOptions { BrokerCount = 3 });
 
     public async ValueTask DisposeAsync()
     {

@@ -13,6 +13,33 @@ internal static class ChaosChecks
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="messages"/> messages are stored as trips or rejects. Counted in rows, not in stored
+    /// offsets: offsets start again when a recreated log starts a new epoch.
+    /// </summary>
+    public static async Task<bool> WaitUntilStoredAsync(string dataSourceFor, long messages, TimeSpan timeout)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(dataSourceFor);
+        await using var command = dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM trips) + (SELECT count(*) FROM rejected_messages)");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((long)(await command.ExecuteScalarAsync())! >= messages) return true;
+            }
+            catch (NpgsqlException)
+            {
+                // A pooled connection from before a PostgreSQL restart.
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
     /// <summary>The keys (vendor|window start) of every message on the windows topic.</summary>
     public static List<string> ReadWindowKeys(string bootstrapServers, string topic)
     {

@@ -15,6 +15,7 @@ internal sealed record ChaosReport(
     int Kills,
     int PostgresRestarts,
     int BrokerOutages,
+    int KafkaRestarts,
     long WindowsClosed,
     long WindowsPublished,
     long WindowsPublishedTwice,

@@ -15,6 +15,7 @@ namespace TaxiAspire.Api;
 [JsonSerializable(typeof(PipelineStats))]
 [JsonSerializable(typeof(ModelCatalogView))]
 [JsonSerializable(typeof(ModelVersionView))]
+[JsonSerializable(typeof(ModelStatusView))]
 [JsonSerializable(typeof(PredictRequest))]
 [JsonSerializable(typeof(FarePrediction))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

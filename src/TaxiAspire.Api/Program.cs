@@ -41,7 +41,10 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ModelRe
     builder.Services.AddSingleton<IModelCatalog, RegistryModelCatalog>();
 }
 
-builder.Services.TryAddSingleton<IModelCatalog, NoModelRegistry>();
+builder.Services.TryAddSingleton<IModelCatalog, UnconfiguredModelCatalog>();
+builder.Services.AddOptions<ModelStatusOptions>().BindConfiguration(ModelStatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<LiveModelQueries>();
+builder.Services.AddSingleton<ModelStatusReader>();
 
 // Consumer lag needs the broker's high watermarks; without a Kafka connection lag is reported as unknown.
 if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka")))
@@ -63,10 +66,10 @@ builder.Services.AddSingleton<PipelineMonitor>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineMonitor>());
 
 builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<TrainerOptions>().BindConfiguration(TrainerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<TrainerClientOptions>().BindConfiguration(TrainerClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddHttpClient<TrainerClient>((sp, http) =>
 {
-    if (sp.GetRequiredService<IOptions<TrainerOptions>>().Value.BaseAddress is { Length: > 0 } address)
+    if (sp.GetRequiredService<IOptions<TrainerClientOptions>>().Value.BaseAddress is { Length: > 0 } address)
     {
         http.BaseAddress = new Uri(address);
     }

@@ -7,7 +7,10 @@ namespace TaxiAspire.ModelRegistry;
 /// </summary>
 public interface IModelRegistry
 {
-    /// <summary>Logs a run (parameters, metrics, tags, files), stores the model file with it and registers a new version.</summary>
+    /// <summary>
+    /// Logs a run (parameters, metrics, tags, files), stores the model file with it and registers a new version.
+    /// Throws <see cref="InvalidModelRegistrationException"/> before storing anything when <see cref="ModelRegistration.EnsureValid"/> fails.
+    /// </summary>
     Task<ModelVersionInfo> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken);
 
     /// <summary>A version, or null when the model or the version does not exist.</summary>
@@ -22,7 +25,7 @@ public interface IModelRegistry
     /// <summary>Points an alias at an existing version (moving it if it pointed elsewhere).</summary>
     Task SetAliasAsync(string modelName, string aliasName, string version, CancellationToken cancellationToken);
 
-    /// <summary>Copies a version's model file into <paramref name="destination"/>.</summary>
+    /// <summary>Copies a version's model file into <paramref name="destination"/>; <see cref="ModelNotFoundException"/> when the file is gone.</summary>
     Task DownloadModelAsync(ModelVersionInfo version, Stream destination, CancellationToken cancellationToken);
 }
 
@@ -47,9 +50,25 @@ public sealed record ModelRegistration
 
     /// <summary>Extra small text files for the run, by relative path (e.g. <c>data_summary.json</c>).</summary>
     public IReadOnlyDictionary<string, string> TextArtifacts { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Both registries call this before storing anything. A NaN or infinite metric cannot rank a model against the
+    /// champion (MLflow would store NaN, and clamp infinity to ±1.8e308), so it is refused, not half-registered.
+    /// </summary>
+    /// <exception cref="InvalidModelRegistrationException">A metric is NaN or infinite.</exception>
+    public void EnsureValid()
+    {
+        var bad = Metrics.Where(m => !double.IsFinite(m.Value)).Select(m => $"{m.Key}={m.Value}").ToList();
+        if (bad.Count > 0)
+        {
+            throw new InvalidModelRegistrationException(
+                $"{ModelName} was not registered: metric(s) {string.Join(", ", bad)} are not finite numbers, so the model cannot be compared "
+                + "with the champion. Nothing was stored; check the holdout (too few rows, a constant label) and train again.");
+        }
+    }
 }
 
-/// <summary>One registered version and the metrics of the run that produced it.</summary>
+/// <summary>One registered version and the metrics and tags of the run that produced it.</summary>
 public sealed record ModelVersionInfo(
     string ModelName,
     string Version,
@@ -57,6 +76,12 @@ public sealed record ModelVersionInfo(
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<string, double> Metrics)
 {
+    /// <summary>The run's tags (e.g. the trainer's promotion decision and its reason); empty when it logged none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The tag, or null when the run did not set it.</summary>
+    public string? Tag(string key) => Tags.TryGetValue(key, out var value) ? value : null;
+
     /// <summary>The metric, or null when the run did not log it.</summary>
     public double? Metric(string key) => Metrics.TryGetValue(key, out var value) ? value : null;
 }

@@ -13,7 +13,8 @@ public static class ModelRegistryServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IModelRegistry"/>: MLflow when the <c>mlflow</c> connection string is an HTTP URL,
     /// otherwise the local folder it names. The <see cref="MlflowClient"/> retries transient failures (connection
-    /// errors, 429, 5xx) with exponential back-off.
+    /// errors, 408, 429, 5xx, as MLflow's own client does) with exponential back-off, except a 500 from an artifact
+    /// download, which is how MLflow answers a missing file.
     /// </summary>
     public static IServiceCollection AddModelRegistry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -72,9 +73,18 @@ public static class ModelRegistryServiceCollectionExtensions
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
+                ShouldHandle = args => ValueTask.FromResult(
+                    HttpClientResiliencePredicates.IsTransient(args.Outcome) && !IsMissingArtifactAnswer(args.Outcome.Result)),
             });
             pipeline.AddTimeout(TimeSpan.FromSeconds(30));
         });
         return builder;
     }
+
+    // GET /api/2.0/mlflow-artifacts/artifacts/<path> answers a missing file with 500 INTERNAL_ERROR (2.x and 3.x:
+    // the artifact repository's error is re-raised as INTERNAL_ERROR); retrying it only delays "not found".
+    private static bool IsMissingArtifactAnswer(HttpResponseMessage? response) =>
+        response is { StatusCode: System.Net.HttpStatusCode.InternalServerError, RequestMessage: { } request }
+        && request.Method == HttpMethod.Get
+        && request.RequestUri?.AbsolutePath.Contains("/api/2.0/mlflow-artifacts/artifacts/", StringComparison.Ordinal) == true;
 }

@@ -1,119 +1,166 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TaxiAspire.ModelRegistry.Local;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.Trainer;
 
 /// <summary>
-/// The trainer's one-shot commands:
+/// The trainer's one-shot commands, e.g. <c>dotnet run --project src/TaxiAspire.Trainer -- accuracy --train A.csv --test B.csv</c>:
 /// <list type="bullet">
-/// <item><c>accuracy --test FILE (--train FILE | --taxidb CONNECTION)</c>: train on the file or on taxidb's trips and
-/// print R², RMSE and MAE on the test file (fares $1–150, as the ML.NET sample filters).</item>
-/// <item><c>train-file FILE --registry FOLDER</c>: a full training run (time-ordered holdout, register, promote) from a file.</item>
+/// <item><c>accuracy</c>: train on a file or on taxidb's trips, print R², RMSE and MAE on a test file, beside the median-fare baseline's.</item>
+/// <item><c>train-file</c>: a full training run (time-ordered holdout, register, promotion gate) from a file into a local registry folder.</item>
 /// </list>
-/// Learner settings: <c>--algorithm LightGbm+FastTree|LightGbm|FastTree --iterations N --leaves N --min-leaf N --learning-rate X</c>.
+/// Without a command the program is the trainer service.
 /// </summary>
 internal static class TrainerCommands
 {
-    public static bool IsCommand(string verb) => verb is "accuracy" or "train-file";
+    public static bool IsCommandLine(string[] args) =>
+        args.Length > 0 && args[0] is "accuracy" or "train-file" or "--help" or "-h" or "-?";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        BuildCommand().Parse(args).InvokeAsync(new InvocationConfiguration(), cancellationToken);
+
+    private static RootCommand BuildCommand()
     {
-        var (positional, named) = Parse(args.Skip(1));
-        var options = LearnerOptions(named);
-        var trainer = new FareModelTrainer(options);
+        var learner = new LearnerOptions();
+        var root = new RootCommand("TaxiAspire fare-model trainer: one-shot training commands (without a command it runs as the trainer service).");
+        foreach (var option in learner.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(AccuracyCommand(learner));
+        root.Subcommands.Add(TrainFileCommand(learner));
+        return root;
+    }
+
+    private static Command AccuracyCommand(LearnerOptions learner)
+    {
+        var test = new Option<FileInfo>("--test") { Description = "The test file (ML.NET taxi-fare CSV schema).", Required = true };
+        var train = new Option<FileInfo>("--train") { Description = "The training file (same schema)." };
+        var taxidb = new Option<string>("--taxidb") { Description = "Train on the trips of this taxidb (an Npgsql connection string) instead of a file." };
+        test.AcceptExistingOnly();
+        train.AcceptExistingOnly();
+        var command = new Command("accuracy", "Train, then print R², RMSE and MAE on the test file (fares in the learner's range), beside the median-fare baseline's.")
+        {
+            test, train, taxidb,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetResult(train) is null) == (r.GetResult(taxidb) is null)) r.AddError("Give either --train FILE or --taxidb CONNECTION.");
+        });
+        command.SetAction((parse, cancellationToken) => RunGuardedAsync(async () =>
+        {
+            var options = learner.Read(parse);
+            var trainer = new FareModelTrainer(options);
+            var testRows = await TaxiFareCsv.ReadAsync(parse.GetRequiredValue(test).FullName, cancellationToken);
+            List<FareModelInput> training;
+            string source;
+            if (parse.GetValue(taxidb) is { } connection)
+            {
+                await using var dataSource = NpgsqlDataSource.Create(connection);
+                training = await new TrainingDataStore(dataSource).LoadAsync(int.MaxValue, cancellationToken);
+                source = $"taxidb ({training.Count} trips)";
+            }
+            else
+            {
+                var file = parse.GetRequiredValue(train);
+                training = await TaxiFareCsv.ReadAsync(file.FullName, cancellationToken);
+                source = $"{file.Name} ({training.Count} rows)";
+            }
+
+            var clock = Stopwatch.StartNew();
+            var model = trainer.Train(training);
+            var metrics = trainer.Evaluate(model.Model, testRows);
+            var inRange = training.Where(trainer.InFareRange).ToList();
+            var baseline = MedianFareBaseline.Fit(inRange);
+            var baselineMetrics = baseline.Evaluate([.. testRows.Where(trainer.InFareRange)]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{options.Algorithm} trained on {source} in {clock.Elapsed.TotalSeconds:F1} s; test fares ${options.MinFare}-{options.MaxFare} ({metrics.Count} trips): R² {metrics.RSquared:F4}  RMSE {metrics.Rmse:F3}  MAE {metrics.Mae:F4}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"baseline (the training median ${baseline.Fare:F2} for every trip): R² {baselineMetrics.RSquared:F4}  RMSE {baselineMetrics.Rmse:F3}  MAE {baselineMetrics.Mae:F4}"));
+            Console.WriteLine(string.Join(' ', model.Parameters.Select(p => $"{p.Key}={p.Value}")));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command TrainFileCommand(LearnerOptions learner)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The trips, oldest first (ML.NET taxi-fare CSV schema): the newest share is the holdout." };
+        file.AcceptExistingOnly();
+        var registry = new Option<DirectoryInfo>("--registry") { Description = "The local registry folder to register the version in (created if missing).", Required = true };
+        var command = new Command("train-file", "A full training run from a file: holdout, register, and promote only through the promotion gate (default settings).")
+        {
+            file, registry,
+        };
+        command.SetAction((parse, cancellationToken) => RunGuardedAsync(async () =>
+        {
+            var trips = parse.GetRequiredValue(file);
+            var rows = await TaxiFareCsv.ReadAsync(trips.FullName, cancellationToken);
+            var trainer = new FareModelTrainer(learner.Read(parse));
+            var run = new TrainingRun(
+                trainer,
+                new LocalFolderModelRegistry(parse.GetRequiredValue(registry).FullName, TimeProvider.System),
+                new TrainingPolicyOptions(),
+                new PromotionGate(Options.Create(new PromotionGateOptions())),
+                "taxi-fare",
+                TimeProvider.System,
+                NullLogger.Instance);
+            var outcome = await run.ExecuteAsync(rows, "train-file", trips.Name, cancellationToken);
+            Console.WriteLine(outcome.Status == TrainingStatus.Registered
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"version {outcome.Version} registered, {(outcome.Promoted ? "promoted" : "refused")}: {outcome.Detail}; holdout MAE {outcome.Metrics?.Mae:F4}, R² {outcome.Metrics?.RSquared:F4}; baseline MAE {outcome.BaselineMetrics?.Mae:F4}; champion before: {outcome.ChampionVersion ?? "none"}")
+                : $"{outcome.Status}: {outcome.Detail}");
+            return outcome.Status == TrainingStatus.Registered ? 0 : 1;
+        }));
+        return command;
+    }
+
+    // Bad input (a malformed file, an unreachable database, an invalid setting) is a message and exit code 2, not a stack trace.
+    private static async Task<int> RunGuardedAsync(Func<Task<int>> action)
+    {
         try
         {
-            return args[0] == "accuracy"
-                ? await AccuracyAsync(trainer, options, named)
-                : await TrainFileAsync(trainer, positional, named);
+            return await action();
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or NpgsqlException or FormatException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NpgsqlException or FormatException or ValidationException or ArgumentException)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
         }
     }
 
-    private static async Task<int> AccuracyAsync(FareModelTrainer trainer, FareTrainingOptions options, Dictionary<string, string> named)
+    /// <summary>The learner's settings on the command line; unset ones keep <see cref="FareLearnerOptions"/>' defaults.</summary>
+    private sealed class LearnerOptions
     {
-        var test = await TaxiFareCsv.ReadAsync(Required(named, "test"), CancellationToken.None);
-        List<FareModelInput> training;
-        string source;
-        if (named.TryGetValue("taxidb", out var connection))
+        private readonly Option<string> _algorithm = new("--algorithm") { Description = $"LightGbm, FastTree or {FareLearnerOptions.Ensemble} (default)." , Recursive = true };
+        private readonly Option<int?> _iterations = new("--iterations") { Description = "Boosting iterations (trees) per learner.", Recursive = true };
+        private readonly Option<int?> _leaves = new("--leaves") { Description = "Leaves per tree.", Recursive = true };
+        private readonly Option<int?> _minLeaf = new("--min-leaf") { Description = "Fewest training rows in a leaf.", Recursive = true };
+        private readonly Option<double?> _learningRate = new("--learning-rate") { Description = "Learning rate.", Recursive = true };
+
+        public IEnumerable<Option> All => [_algorithm, _iterations, _leaves, _minLeaf, _learningRate];
+
+        /// <summary>The settings, validated by the same rules as the service's <c>Trainer:Model</c> section.</summary>
+        public FareLearnerOptions Read(ParseResult parse)
         {
-            await using var dataSource = NpgsqlDataSource.Create(connection);
-            training = await new TrainingDataStore(dataSource).LoadAsync(int.MaxValue, CancellationToken.None);
-            source = $"taxidb ({training.Count} trips)";
+            var options = new FareLearnerOptions();
+            if (parse.GetValue(_algorithm) is { } algorithm) options.Algorithm = algorithm;
+            if (parse.GetValue(_iterations) is { } iterations) options.Iterations = iterations;
+            if (parse.GetValue(_leaves) is { } leaves) options.Leaves = leaves;
+            if (parse.GetValue(_minLeaf) is { } minLeaf) options.MinExamplesPerLeaf = minLeaf;
+            if (parse.GetValue(_learningRate) is { } rate) options.LearningRate = rate;
+            Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+            return options;
         }
-        else
-        {
-            var file = Required(named, "train");
-            training = await TaxiFareCsv.ReadAsync(file, CancellationToken.None);
-            source = $"{Path.GetFileName(file)} ({training.Count} rows)";
-        }
-
-        var clock = Stopwatch.StartNew();
-        var model = trainer.Train(training);
-        var metrics = trainer.Evaluate(model.Model, test);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{options.Algorithm} trained on {source} in {clock.Elapsed.TotalSeconds:F1} s; test fares ${options.MinFare}-{options.MaxFare} ({metrics.Count} trips): R² {metrics.RSquared:F4}  RMSE {metrics.Rmse:F3}  MAE {metrics.Mae:F4}"));
-        Console.WriteLine(string.Join(' ', model.Parameters.Select(p => $"{p.Key}={p.Value}")));
-        return 0;
     }
-
-    private static async Task<int> TrainFileAsync(FareModelTrainer trainer, List<string> positional, Dictionary<string, string> named)
-    {
-        if (positional.Count != 1)
-        {
-            throw new ArgumentException("usage: train-file FILE --registry FOLDER");
-        }
-
-        var rows = await TaxiFareCsv.ReadAsync(positional[0], CancellationToken.None);
-        var registry = new LocalFolderModelRegistry(Required(named, "registry"), TimeProvider.System);
-        var run = new TrainingRun(trainer, registry, new TrainerOptions(), "taxi-fare", TimeProvider.System, NullLogger.Instance);
-        var outcome = await run.ExecuteAsync(rows, "train-file", Path.GetFileName(positional[0]), CancellationToken.None);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{outcome.Status}: version {outcome.Version}, holdout MAE {outcome.Metrics?.Mae:F4}, R² {outcome.Metrics?.RSquared:F4}; champion before {outcome.ChampionVersion ?? "none"} (MAE {outcome.ChampionMetrics?.Mae:F4}); promoted {outcome.Promoted}"));
-        return outcome.Status == TrainingStatus.Registered ? 0 : 1;
-    }
-
-    private static FareTrainingOptions LearnerOptions(Dictionary<string, string> named)
-    {
-        var options = new FareTrainingOptions();
-        if (named.TryGetValue("algorithm", out var algorithm)) options.Algorithm = algorithm;
-        if (named.TryGetValue("iterations", out var iterations)) options.Iterations = int.Parse(iterations, CultureInfo.InvariantCulture);
-        if (named.TryGetValue("leaves", out var leaves)) options.Leaves = int.Parse(leaves, CultureInfo.InvariantCulture);
-        if (named.TryGetValue("min-leaf", out var minLeaf)) options.MinExamplesPerLeaf = int.Parse(minLeaf, CultureInfo.InvariantCulture);
-        if (named.TryGetValue("learning-rate", out var rate)) options.LearningRate = double.Parse(rate, CultureInfo.InvariantCulture);
-        return options;
-    }
-
-    private static (List<string> Positional, Dictionary<string, string> Named) Parse(IEnumerable<string> args)
-    {
-        var positional = new List<string>();
-        var named = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var e = args.GetEnumerator();
-        while (e.MoveNext())
-        {
-            if (e.Current.StartsWith("--", StringComparison.Ordinal))
-            {
-                var name = e.Current[2..];
-                named[name] = e.MoveNext() ? e.Current : throw new ArgumentException($"--{name} needs a value.");
-            }
-            else
-            {
-                positional.Add(e.Current);
-            }
-        }
-
-        return (positional, named);
-    }
-
-    private static string Required(Dictionary<string, string> named, string name) =>
-        named.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
 }

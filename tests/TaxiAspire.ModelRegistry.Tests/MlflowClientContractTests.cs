@@ -4,11 +4,26 @@ using TaxiAspire.ModelRegistry.Mlflow;
 
 namespace TaxiAspire.ModelRegistry.Tests;
 
-/// <summary>Each client call against the documented request and response shapes (see <see cref="FakeMlflowServer"/>).</summary>
-public sealed class MlflowClientContractTests : IAsyncLifetime
+public sealed class Mlflow2ClientContractTests : MlflowClientContractTests
+{
+    protected override MlflowServerVersion ServerVersion => MlflowServerVersion.V2;
+}
+
+public sealed class Mlflow3ClientContractTests : MlflowClientContractTests
+{
+    protected override MlflowServerVersion ServerVersion => MlflowServerVersion.V3;
+}
+
+/// <summary>
+/// Each client call against MLflow's REST API as the server answers it (see <see cref="FakeMlflowServer"/>), once
+/// for 2.x and once for 3.x.
+/// </summary>
+public abstract class MlflowClientContractTests : IAsyncLifetime
 {
     private FakeMlflowServer _server = null!;
     private MlflowTestClient _client = null!;
+
+    protected abstract MlflowServerVersion ServerVersion { get; }
 
     private MlflowClient Client => _client.Client;
 
@@ -16,13 +31,14 @@ public sealed class MlflowClientContractTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await FakeMlflowServer.StartAsync();
+        _server = await FakeMlflowServer.StartAsync(ServerVersion);
         _client = new MlflowTestClient(_server.BaseAddress);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Assert.Empty(_server.ContractViolations);
+        GC.SuppressFinalize(this);
+        Assert.Empty(_server.UndocumentedFields);
         _client.Dispose();
         await _server.DisposeAsync();
     }
@@ -62,8 +78,10 @@ public sealed class MlflowClientContractTests : IAsyncLifetime
         Assert.Equal(150, batches.Sum(b => b["params"]!.AsArray().Count));
         Assert.True(batches.Count >= 2);
 
+        // runs/get carries each metric's latest point only (the history is metrics/get-history's job).
         var stored = await Client.GetRunAsync(run.RunId, Ct);
-        Assert.Equal(1500, stored.Data!.Metrics!.Count);
+        Assert.Equal(new MlflowMetric("loss", 1499, 1_700_000_000_000 + 1499, 1499), Assert.Single(stored.Data!.Metrics!));
+        Assert.Equal(150, stored.Data.Params!.Count);
         Assert.All(stored.Data.Params!, p => Assert.True(p.Value.Length <= MlflowLimits.MaxParamValueLength));
         var create = _server.Requests.Single(r => r.Path.EndsWith("/runs/create", StringComparison.Ordinal)).Json;
         Assert.Equal(experiment, (string)create["experiment_id"]!);
@@ -122,10 +140,13 @@ public sealed class MlflowClientContractTests : IAsyncLifetime
         Assert.Equal(["alias", "name", "version"], setAlias.Select(p => p.Key).Order());
         Assert.Equal("1", (string)setAlias["version"]!); // a string, as documented
 
+        // Newest first by default (last_updated_timestamp DESC, then version DESC), one version per page here.
         var page1 = await Client.SearchModelVersionsAsync("name='TaxiFarePrediction'", 1, null, Ct);
         var page2 = await Client.SearchModelVersionsAsync("name='TaxiFarePrediction'", 1, page1.NextPageToken, Ct);
-        Assert.Equal(["1", "2"], [.. page1.Items.Concat(page2.Items).Select(v => v.Version)]);
+        Assert.Equal(["2", "1"], [.. page1.Items.Concat(page2.Items).Select(v => v.Version)]);
+        Assert.NotNull(page1.NextPageToken);
         Assert.Null(page2.NextPageToken);
+        Assert.Empty((await Client.SearchModelVersionsAsync("name='NoSuchModel'", 10, null, Ct)).Items);
 
         await Client.DeleteAliasAsync("TaxiFarePrediction", "champion", Ct);
         Assert.Null(await Client.GetModelVersionByAliasAsync("TaxiFarePrediction", "champion", Ct));
@@ -148,7 +169,8 @@ public sealed class MlflowClientContractTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         await Assert.ThrowsAsync<MlflowResourceNotFoundException>(() => Client.SetAliasAsync("nope", "champion", "1", Ct));
-        _ = _server.ContractViolations.TryDequeue(out _); // the duplicate create above is a deliberate violation
+        var reserved = await Assert.ThrowsAsync<MlflowInvalidParameterException>(() => Client.SetAliasAsync("nope", "latest", "1", Ct));
+        Assert.Contains("reserved", reserved.Message, StringComparison.Ordinal);
         Assert.IsType<MlflowPermissionDeniedException>(MlflowException.From("PERMISSION_DENIED", "no", HttpStatusCode.Forbidden));
         Assert.IsType<MlflowInvalidParameterException>(MlflowException.From("INVALID_PARAMETER_VALUE", "bad", HttpStatusCode.BadRequest));
         Assert.IsType<MlflowUnavailableException>(MlflowException.From(null, "html", HttpStatusCode.ServiceUnavailable));
@@ -173,6 +195,84 @@ public sealed class MlflowClientContractTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<MlflowUnavailableException>(() => Client.CreateExperimentAsync("down", Ct));
 
         Assert.Contains("upstream unavailable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleting_an_alias_sends_its_parameters_in_a_json_body()
+    {
+        var experiment = await Client.GetOrCreateExperimentAsync("e", Ct);
+        var run = await Client.CreateRunAsync(experiment, null, null, Ct);
+        await Client.GetOrCreateRegisteredModelAsync("M", null, Ct);
+        await Client.CreateModelVersionAsync("M", run.ArtifactUri + "/model", run.RunId, null, Ct);
+        await Client.SetAliasAsync("M", "champion", "1", Ct);
+
+        await Client.DeleteAliasAsync("M", "champion", Ct);
+        await Client.DeleteAliasAsync("M", "champion", Ct); // an alias that is not set: no error
+
+        var delete = _server.Requests.First(r => r.Method == "DELETE");
+        Assert.Equal(("/api/2.0/mlflow/registered-models/alias", string.Empty), (delete.Path, delete.Query));
+        Assert.Equal(("M", "champion"), ((string)delete.Json["name"]!, (string)delete.Json["alias"]!));
+        Assert.Null(await Client.GetModelVersionByAliasAsync("M", "champion", Ct));
+        await Assert.ThrowsAsync<MlflowResourceNotFoundException>(() => Client.DeleteAliasAsync("NoSuchModel", "champion", Ct));
+    }
+
+    [Fact]
+    public async Task A_deleted_experiment_is_not_reused()
+    {
+        var id = await Client.GetOrCreateExperimentAsync("taxi-fare", Ct);
+        await _client.DeleteExperimentAsync(id, Ct);
+
+        var error = await Assert.ThrowsAsync<MlflowExperimentDeletedException>(() => Client.GetOrCreateExperimentAsync("taxi-fare", Ct));
+
+        Assert.Equal(("taxi-fare", id), (error.ExperimentName, error.ExperimentId));
+        Assert.Contains("restore", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ModelRegistry:ExperimentName", error.Message, StringComparison.Ordinal);
+        // What the server does with it, and why the client must not carry on: the name is taken, runs are refused.
+        Assert.Equal("deleted", (await Client.GetExperimentByNameAsync("taxi-fare", Ct))!.LifecycleStage);
+        await Assert.ThrowsAsync<MlflowResourceAlreadyExistsException>(() => Client.CreateExperimentAsync("taxi-fare", Ct));
+        await Assert.ThrowsAsync<MlflowInvalidParameterException>(() => Client.CreateRunAsync(id, null, null, Ct));
+    }
+
+    [Fact]
+    public async Task A_missing_artifact_is_not_found_and_not_retried_as_an_outage()
+    {
+        var experiment = await Client.GetOrCreateExperimentAsync("e", Ct);
+        var run = await Client.CreateRunAsync(experiment, null, null, Ct);
+        await Client.UploadArtifactAsync(run.ArtifactUri, "model/MLmodel", new byte[] { 1 }, Ct);
+
+        using var destination = new MemoryStream();
+        var error = await Assert.ThrowsAsync<MlflowArtifactNotFoundException>(() => Client.DownloadArtifactAsync(run.ArtifactUri, "model/model.zip", destination, Ct));
+
+        Assert.EndsWith("/model/model.zip", error.ArtifactPath, StringComparison.Ordinal);
+        Assert.Contains("Artifact not found", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _server.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/model/model.zip", StringComparison.Ordinal)));
+        Assert.Equal(0, destination.Length);
+    }
+
+    [Fact]
+    public async Task Nan_and_infinite_metrics_travel_as_mlflow_stores_them()
+    {
+        var experiment = await Client.GetOrCreateExperimentAsync("e", Ct);
+        var run = await Client.CreateRunAsync(experiment, null, null, Ct);
+
+        await Client.LogBatchAsync(run.RunId, [new("r2", double.NaN, 1), new("mae", double.PositiveInfinity, 1)], [], [], Ct);
+
+        var sent = _server.Requests.Single(r => r.Path.EndsWith("/runs/log-batch", StringComparison.Ordinal)).Json["metrics"]!.AsArray();
+        Assert.Equal(["NaN", "Infinity"], [.. sent.Select(m => m!["value"]!.GetValue<string>())]);
+        var metrics = (await Client.GetRunAsync(run.RunId, Ct)).Data!.Metrics!.ToDictionary(m => m.Key, m => m.Value);
+        Assert.True(double.IsNaN(metrics["r2"]));
+        Assert.Equal(double.MaxValue, metrics["mae"]); // the SQL store keeps infinity as the largest double
+    }
+
+    [Fact]
+    public async Task A_param_cannot_change_once_logged()
+    {
+        var experiment = await Client.GetOrCreateExperimentAsync("e", Ct);
+        var run = await Client.CreateRunAsync(experiment, null, null, Ct);
+        await Client.LogBatchAsync(run.RunId, [], [new("leaves", "64")], [], Ct);
+        await Client.LogBatchAsync(run.RunId, [], [new("leaves", "64")], [], Ct);
+
+        await Assert.ThrowsAsync<MlflowInvalidParameterException>(() => Client.LogBatchAsync(run.RunId, [], [new("leaves", "32")], [], Ct));
     }
 
     [Fact]

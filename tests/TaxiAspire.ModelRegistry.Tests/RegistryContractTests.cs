@@ -7,7 +7,7 @@ namespace TaxiAspire.ModelRegistry.Tests;
 
 /// <summary>
 /// One behaviour, two implementations: every test here runs against the MLflow registry (over HTTP, against
-/// <see cref="FakeMlflowServer"/>) and against the local folder.
+/// <see cref="FakeMlflowServer"/> answering as MLflow 2.x and as 3.x) and against the local folder.
 /// </summary>
 public abstract class RegistryContractTests : IAsyncLifetime
 {
@@ -59,6 +59,21 @@ public abstract class RegistryContractTests : IAsyncLifetime
         Assert.Null(read.Metric("rmse"));
         Assert.Equal(registered.RunId, read.RunId);
         Assert.Equal("model-bytes", Encoding.UTF8.GetString(file.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_version_carries_its_runs_tags_in_every_read()
+    {
+        var registered = await Registry.RegisterAsync(Registration("a", 1.0), Ct);
+        await Registry.SetAliasAsync(Model, ModelRegistryConventions.ChampionAlias, registered.Version, Ct);
+
+        var read = await Registry.GetVersionAsync(Model, registered.Version, Ct);
+        var listed = Assert.Single(await Registry.ListVersionsAsync(Model, Ct));
+        var champion = await Registry.GetByAliasAsync(Model, ModelRegistryConventions.ChampionAlias, Ct);
+
+        // A real server adds its own (mlflow.*) tags; ours must be among them.
+        Assert.All(new[] { registered, read!, listed, champion! }, v => Assert.Equal("test", v.Tag("source")));
+        Assert.Null(read!.Tag("absent"));
     }
 
     [Fact]
@@ -117,25 +132,95 @@ public abstract class RegistryContractTests : IAsyncLifetime
 
         Assert.Equal(["1", "2", "3", "4"], [.. versions.Select(v => v.Version).Order()]);
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public async Task A_metric_that_is_not_a_finite_number_is_refused_before_anything_is_stored(double mae)
+    {
+        var error = await Assert.ThrowsAsync<InvalidModelRegistrationException>(() => Registry.RegisterAsync(Registration("a", mae), Ct));
+
+        Assert.Contains("mae=", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was stored", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Registry.ListVersionsAsync(Model, Ct));
+        await AssertNoRunWasStartedAsync("taxi-fare");
+    }
+
+    [Fact]
+    public async Task A_version_whose_model_file_is_gone_reads_as_not_found()
+    {
+        var registered = await Registry.RegisterAsync(Registration("a", 1.0), Ct);
+        await RemoveModelFileAsync(registered);
+
+        using var file = new MemoryStream();
+        var error = await Assert.ThrowsAsync<ModelNotFoundException>(() => Registry.DownloadModelAsync(registered, file, Ct));
+
+        Assert.Contains("no model file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_that_is_not_a_number_reads_as_null()
+    {
+        await Registry.RegisterAsync(Registration("a", 1.0), Ct);
+
+        Assert.Null(await Registry.GetVersionAsync(Model, "one", Ct));
+        await Assert.ThrowsAsync<ModelNotFoundException>(() => Registry.SetAliasAsync(Model, ModelRegistryConventions.ChampionAlias, "one", Ct));
+    }
+
+    /// <summary>Deletes the stored model file of a version behind the registry's back.</summary>
+    protected abstract Task RemoveModelFileAsync(ModelVersionInfo version);
+
+    /// <summary>Asserts that the experiment (or folder) holds no run at all.</summary>
+    protected abstract Task AssertNoRunWasStartedAsync(string experimentName);
 }
 
-public sealed class MlflowRegistryContractTests : RegistryContractTests
+/// <summary>The registry over HTTP against the fake server, as MLflow 2.x answers.</summary>
+public sealed class Mlflow2RegistryContractTests : MlflowRegistryContractTests
+{
+    protected override MlflowServerVersion ServerVersion => MlflowServerVersion.V2;
+}
+
+/// <summary>The registry over HTTP against the fake server, as MLflow 3.x answers.</summary>
+public sealed class Mlflow3RegistryContractTests : MlflowRegistryContractTests
+{
+    protected override MlflowServerVersion ServerVersion => MlflowServerVersion.V3;
+}
+
+public abstract class MlflowRegistryContractTests : RegistryContractTests
 {
     private FakeMlflowServer _server = null!;
     private MlflowTestClient _client = null!;
 
+    protected abstract MlflowServerVersion ServerVersion { get; }
+
     public override async ValueTask InitializeAsync()
     {
-        _server = await FakeMlflowServer.StartAsync();
+        _server = await FakeMlflowServer.StartAsync(ServerVersion);
         _client = new MlflowTestClient(_server.BaseAddress);
         Registry = new MlflowModelRegistry(_client.Client, TimeProvider.System);
     }
 
     public override async ValueTask DisposeAsync()
     {
-        Assert.DoesNotContain(_server.ContractViolations, v => !v.Contains("already exists", StringComparison.Ordinal));
+        GC.SuppressFinalize(this);
+        Assert.Empty(_server.UndocumentedFields);
         _client.Dispose();
         await _server.DisposeAsync();
+    }
+
+    protected override Task RemoveModelFileAsync(ModelVersionInfo version)
+    {
+        Assert.True(_server.RemoveArtifact(Assert.Single(_server.Artifacts.Keys, k => k.EndsWith($"{version.RunId}/artifacts/model/model.zip", StringComparison.Ordinal))));
+        return Task.CompletedTask;
+    }
+
+    protected override async Task AssertNoRunWasStartedAsync(string experimentName)
+    {
+        if (await _client.Client.GetExperimentByNameAsync(experimentName, Ct) is { } experiment)
+        {
+            Assert.Empty((await _client.Client.SearchRunsAsync([experiment.ExperimentId], null, 100, null, null, Ct)).Items);
+        }
     }
 
     [Fact]
@@ -157,6 +242,40 @@ public sealed class MlflowRegistryContractTests : RegistryContractTests
         Assert.Contains(_server.Artifacts.Keys, k => k.EndsWith($"{registered.RunId}/artifacts/model/MLmodel", StringComparison.Ordinal));
         Assert.Contains(_server.Artifacts.Keys, k => k.EndsWith($"{registered.RunId}/artifacts/data_summary.json", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_deleted_experiment_stops_registration_with_what_to_do()
+    {
+        var first = await Registry.RegisterAsync(new ModelRegistration { ModelName = "M", ExperimentName = "taxi-fare", ModelFile = new byte[] { 1 } }, Ct);
+        var experimentId = (await _client.Client.GetRunAsync(first.RunId, Ct)).Info.ExperimentId;
+        await _client.DeleteExperimentAsync(experimentId, Ct);
+
+        var error = await Assert.ThrowsAsync<MlflowExperimentDeletedException>(() =>
+            Registry.RegisterAsync(new ModelRegistration { ModelName = "M", ExperimentName = "taxi-fare", ModelFile = new byte[] { 2 } }, Ct));
+
+        Assert.Equal(experimentId, error.ExperimentId);
+        Assert.Contains($"mlflow experiments restore --experiment-id {experimentId}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"mlflow gc", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ModelRegistry__ExperimentName", error.Message, StringComparison.Ordinal);
+        Assert.Single(await Registry.ListVersionsAsync("M", Ct));
+        Assert.Equal(1, _server.Requests.Count(r => r.Path.EndsWith("/runs/create", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_run_started_leaves_it_failed_and_registers_nothing()
+    {
+        _server.FailWhile(r => r.Method == "PUT");
+
+        await Assert.ThrowsAsync<MlflowUnavailableException>(() =>
+            Registry.RegisterAsync(new ModelRegistration { ModelName = "M", ExperimentName = "x", ModelFile = new byte[] { 1 } }, Ct));
+
+        _server.FailWhile(null);
+        var experiment = await _client.Client.GetExperimentByNameAsync("x", Ct);
+        var run = Assert.Single((await _client.Client.SearchRunsAsync([experiment!.ExperimentId], null, 10, null, null, Ct)).Items);
+        Assert.Equal(MlflowRunStatus.Failed, run.Info.Status);
+        Assert.NotNull(run.Info.EndTime);
+        Assert.Empty(await Registry.ListVersionsAsync("M", Ct));
+    }
 }
 
 public sealed class LocalFolderRegistryContractTests : RegistryContractTests
@@ -177,6 +296,18 @@ public sealed class LocalFolderRegistryContractTests : RegistryContractTests
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    protected override Task RemoveModelFileAsync(ModelVersionInfo version)
+    {
+        File.Delete(Path.Combine(_root, "models", version.ModelName, "versions", version.Version, ModelRegistryConventions.ModelFileName));
+        return Task.CompletedTask;
+    }
+
+    protected override Task AssertNoRunWasStartedAsync(string experimentName)
+    {
+        Assert.False(Directory.Exists(Path.Combine(_root, "runs")) && Directory.EnumerateFileSystemEntries(Path.Combine(_root, "runs")).Any());
+        return Task.CompletedTask;
     }
 
     [Fact]

@@ -17,6 +17,9 @@ internal static class ModelEndpoints
         group.MapGet("/models", GetModels)
             .WithName("GetModels").WithTags("Models")
             .WithSummary("Registered versions of the fare model with their metrics, and the champion");
+        group.MapGet("/models/status", GetStatus)
+            .WithName("GetModelStatus").WithTags("Models")
+            .WithSummary("The champion, the newest version with the promotion gate's decision and reason, the champion against its baseline on live trips, and warnings");
         group.MapGet("/models/champion", GetChampion)
             .WithName("GetChampion").WithTags("Models")
             .WithSummary("The champion version; 404 while there is none");
@@ -33,6 +36,9 @@ internal static class ModelEndpoints
 
     private static async Task<Ok<ModelCatalogView>> GetModels(IModelCatalog catalog, CancellationToken cancellationToken) =>
         TypedResults.Ok(await catalog.GetAsync(cancellationToken));
+
+    private static async Task<Ok<ModelStatusView>> GetStatus(ModelStatusReader status, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await status.GetAsync(cancellationToken));
 
     private static async Task<Results<Ok<ModelVersionView>, ProblemHttpResult>> GetChampion(IModelCatalog catalog, CancellationToken cancellationToken)
     {

@@ -3,14 +3,21 @@ using TaxiAspire.Scoring;
 
 namespace TaxiAspire.Api.Models;
 
-/// <summary>One registered version of the fare model, with the metrics of its evaluation.</summary>
+/// <summary>
+/// One registered version of the fare model, with the metrics of its evaluation and the trainer's promotion decision
+/// (null for versions registered before the trainer recorded one).
+/// </summary>
 public sealed record ModelVersionView(
     string Name,
     int Version,
     IReadOnlyList<string> Aliases,
     DateTimeOffset? CreatedAt,
     string? RunId,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics,
+    PromotionView? Promotion = null);
+
+/// <summary>What the trainer's promotion gate decided for a version (<c>promoted</c> or <c>refused</c>) and why.</summary>
+public sealed record PromotionView(string Decision, string? Reason);
 
 /// <summary>The registered versions of the fare model and which one is champion.</summary>
 public sealed record ModelCatalogView(string Name, int? ChampionVersion, IReadOnlyList<ModelVersionView> Versions);
@@ -34,10 +41,10 @@ public interface IFarePredictor
 }
 
 /// <summary>
-/// Stands in until a registry is wired: no versions, no champion. The endpoints then answer honestly (an empty
+/// The catalog when no model registry is configured (no <c>mlflow</c> connection string): no versions, no champion. The endpoints then answer honestly (an empty
 /// list, 404 for a champion) instead of inventing a model; predict answers 503 because no champion ever loads.
 /// </summary>
-internal sealed class NoModelRegistry(IOptions<ScoringOptions> options) : IModelCatalog
+internal sealed class UnconfiguredModelCatalog(IOptions<ScoringOptions> options) : IModelCatalog
 {
     public Task<ModelCatalogView> GetAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new ModelCatalogView(options.Value.ModelName, null, []));

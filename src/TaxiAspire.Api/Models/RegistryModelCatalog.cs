@@ -38,7 +38,8 @@ internal sealed class RegistryModelCatalog(IModelRegistry registry, IOptions<Sco
                     v.Version == champion?.Version ? [ModelRegistryConventions.ChampionAlias] : [],
                     v.CreatedAt,
                     v.RunId,
-                    v.Metrics))]);
+                    v.Metrics,
+                    v.Tag(PromotionRecord.DecisionTag) is { } decision ? new PromotionView(decision, v.Tag(PromotionRecord.ReasonTag)) : null))]);
         _cached = new Cached(view, timeProvider.GetUtcNow());
         return view;
     }

@@ -1,19 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace TaxiAspire.Api.Training;
-
-/// <summary>Where the trainer service listens; unset until the model lifecycle joins the app model.</summary>
-public sealed class TrainerOptions
-{
-    public const string SectionName = "Trainer";
-
-    /// <summary>For example <c>https+http://trainer</c> (service discovery); empty means no trainer is deployed.</summary>
-    public string? BaseAddress { get; set; }
-
-    [Required]
-    public string RetrainPath { get; set; } = "/retrain";
-}
 
 /// <summary>What asking the trainer for a run came to.</summary>
 public enum RetrainOutcome
@@ -24,7 +11,7 @@ public enum RetrainOutcome
 }
 
 /// <summary>Forwards a retrain request to the trainer service.</summary>
-internal sealed partial class TrainerClient(HttpClient http, IOptions<TrainerOptions> options, ILogger<TrainerClient> logger)
+internal sealed partial class TrainerClient(HttpClient http, IOptions<TrainerClientOptions> options, ILogger<TrainerClient> logger)
 {
     public async Task<RetrainOutcome> RequestRetrainAsync(CancellationToken cancellationToken)
     {

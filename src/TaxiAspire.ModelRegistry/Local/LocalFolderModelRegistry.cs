@@ -19,6 +19,7 @@ public sealed class LocalFolderModelRegistry(string rootDirectory, TimeProvider 
     public async Task<ModelVersionInfo> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        registration.EnsureValid();
         var createdAt = timeProvider.GetUtcNow();
         var runId = Guid.NewGuid().ToString("N");
         var runDirectory = Path.Combine(RootDirectory, "runs", runId);
@@ -42,7 +43,7 @@ public sealed class LocalFolderModelRegistry(string rootDirectory, TimeProvider 
         var record = new LocalVersion(registration.ModelName, version, runId, createdAt);
         // version.json last: a version exists for readers only once its model file is complete.
         await WriteAtomicallyAsync(Path.Combine(versionDirectory, "version.json"), JsonSerializer.SerializeToUtf8Bytes(record, Json.LocalVersion), cancellationToken);
-        return new ModelVersionInfo(registration.ModelName, version, runId, createdAt, registration.Metrics);
+        return new ModelVersionInfo(registration.ModelName, version, runId, createdAt, registration.Metrics) { Tags = registration.Tags };
     }
 
     public async Task<ModelVersionInfo?> GetVersionAsync(string modelName, string version, CancellationToken cancellationToken)
@@ -57,7 +58,7 @@ public sealed class LocalFolderModelRegistry(string rootDirectory, TimeProvider 
             ?? throw new InvalidDataException($"{file} is empty.");
         var runFile = Path.Combine(RootDirectory, "runs", SafeSegment(record.RunId), "run.json");
         var run = File.Exists(runFile) ? JsonSerializer.Deserialize(await File.ReadAllBytesAsync(runFile, cancellationToken), Json.LocalRun) : null;
-        return new ModelVersionInfo(record.ModelName, record.Version, record.RunId, record.CreatedAt, run?.Metrics ?? []);
+        return new ModelVersionInfo(record.ModelName, record.Version, record.RunId, record.CreatedAt, run?.Metrics ?? []) { Tags = run?.Tags ?? [] };
     }
 
     public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(string modelName, CancellationToken cancellationToken)

@@ -41,12 +41,17 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
         return response.ExperimentId;
     }
 
-    /// <summary>The experiment's id, creating it when missing (a concurrent creator wins the race harmlessly).</summary>
+    /// <summary>
+    /// The experiment's id, creating it when missing (a concurrent creator wins the race harmlessly). A deleted
+    /// experiment is not reused: get-by-name returns it with lifecycle_stage "deleted" and runs/create would answer
+    /// 400 (tracking sqlalchemy_store: get_experiment_by_name reads ViewType.ALL; _check_experiment_is_active).
+    /// </summary>
+    /// <exception cref="MlflowExperimentDeletedException">The experiment exists but is deleted.</exception>
     public async Task<string> GetOrCreateExperimentAsync(string name, CancellationToken cancellationToken)
     {
         if (await GetExperimentByNameAsync(name, cancellationToken) is { } existing)
         {
-            return existing.ExperimentId;
+            return ActiveId(existing);
         }
 
         try
@@ -55,10 +60,16 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
         }
         catch (MlflowResourceAlreadyExistsException)
         {
-            return (await GetExperimentByNameAsync(name, cancellationToken))?.ExperimentId
-                ?? throw new MlflowException($"Experiment '{name}' exists yet cannot be read.");
+            return await GetExperimentByNameAsync(name, cancellationToken) is { } created
+                ? ActiveId(created)
+                : throw new MlflowException($"Experiment '{name}' exists yet cannot be read.");
         }
     }
+
+    private static string ActiveId(MlflowExperiment experiment) =>
+        string.Equals(experiment.LifecycleStage, MlflowLifecycleStage.Deleted, StringComparison.OrdinalIgnoreCase)
+            ? throw new MlflowExperimentDeletedException(experiment.Name, experiment.ExperimentId)
+            : experiment.ExperimentId;
 
     // ---- runs
 
@@ -129,13 +140,44 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Downloads one file. MLflow answers a missing file with 500 INTERNAL_ERROR ("The following failures occurred
+    /// while downloading one or more artifacts", artifact_repo.download_artifacts), which the resilience handler does
+    /// not retry on this endpoint; the folder's listing then tells a missing file from a server fault.
+    /// </summary>
+    /// <exception cref="MlflowArtifactNotFoundException">The file is not in the run's artifacts.</exception>
     public async Task DownloadArtifactAsync(string artifactRootUri, string relativePath, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var response = await http.GetAsync(ArtifactsApi + ProxiedPath(artifactRootUri, relativePath), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        var path = ProxiedPath(artifactRootUri, relativePath);
+        using var response = await http.GetAsync(ArtifactsApi + path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
+        {
+            await EnsureSuccessAsync(response, cancellationToken);
+        }
+        catch (MlflowException error) when (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.InternalServerError)
+        {
+            if (!await ArtifactExistsAsync(path, cancellationToken))
+            {
+                throw new MlflowArtifactNotFoundException(path, error);
+            }
+
+            throw;
+        }
+
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         await body.CopyToAsync(destination, cancellationToken);
+    }
+
+    /// <summary>Whether a file is listed in its folder (<c>GET mlflow-artifacts/artifacts?path=</c>; an empty or missing folder lists nothing).</summary>
+    private async Task<bool> ArtifactExistsAsync(string proxiedPath, CancellationToken cancellationToken)
+    {
+        var slash = proxiedPath.LastIndexOf('/');
+        var (folder, file) = slash < 0 ? (string.Empty, proxiedPath) : (proxiedPath[..slash], proxiedPath[(slash + 1)..]);
+        using var response = await http.GetAsync($"{ArtifactsApi.TrimEnd('/')}?path={Uri.EscapeDataString(Uri.UnescapeDataString(folder))}", cancellationToken);
+        var listing = await ReadAsync(response, Json.ListArtifactsResponse, cancellationToken);
+        var name = Uri.UnescapeDataString(file);
+        return (listing.Files ?? []).Any(f => !f.IsDir && f.Path == name);
     }
 
     /// <summary>
@@ -201,8 +243,14 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
         return (await PostAsync("model-versions/create", request, Json.CreateModelVersionRequest, Json.ModelVersionResponse, cancellationToken)).ModelVersion;
     }
 
+    /// <summary>The version, or null when it does not exist (or is not a number, which MLflow answers with 400).</summary>
     public async Task<MlflowModelVersion?> GetModelVersionAsync(string name, string version, CancellationToken cancellationToken)
     {
+        if (!long.TryParse(version, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            return null;
+        }
+
         try
         {
             var query = $"model-versions/get?name={Uri.EscapeDataString(name)}&version={Uri.EscapeDataString(version)}";
@@ -231,10 +279,18 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
     public Task SetAliasAsync(string name, string alias, string version, CancellationToken cancellationToken) =>
         PostAsync("registered-models/alias", new SetAliasRequest(name, alias, version), Json.SetAliasRequest, Json.EmptyResponse, cancellationToken);
 
+    /// <summary>
+    /// Removes an alias (no error when it is not set). The parameters go in a JSON body: MLflow 2.x and 3.x read the
+    /// query string for GET only (handlers._get_request_message), so a DELETE with a query string answers 400.
+    /// </summary>
     public async Task DeleteAliasAsync(string name, string alias, CancellationToken cancellationToken)
     {
-        using var response = await http.DeleteAsync($"{Api}registered-models/alias?name={Uri.EscapeDataString(name)}&alias={Uri.EscapeDataString(alias)}", cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Api + "registered-models/alias")
+        {
+            Content = JsonBody(new DeleteAliasRequest(name, alias), Json.DeleteAliasRequest),
+        };
+        using var response = await http.SendAsync(request, cancellationToken);
+        await ReadAsync(response, Json.EmptyResponse, cancellationToken);
     }
 
     /// <summary>The version an alias points at, or null when the model or the alias does not exist.</summary>
@@ -247,11 +303,13 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
         }
         catch (MlflowResourceNotFoundException)
         {
+            // 3.x: the registered model does not exist.
             return null;
         }
-        catch (MlflowInvalidParameterException)
+        catch (MlflowInvalidParameterException ex) when (ex.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))
         {
-            // Servers answer INVALID_PARAMETER_VALUE for an alias that was never set.
+            // "Registered model alias X not found." is INVALID_PARAMETER_VALUE (400) in 2.x and 3.x, and 2.x answers
+            // it for a missing model too (model_registry sqlalchemy_store.get_model_version_by_alias).
             return null;
         }
     }
@@ -270,8 +328,20 @@ public sealed class MlflowClient(HttpClient http, TimeProvider timeProvider)
 
     private async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(Api + path, request, requestType, cancellationToken);
+        using var body = JsonBody(request, requestType);
+        using var response = await http.PostAsync(Api + path, body, cancellationToken);
         return await ReadAsync(response, responseType, cancellationToken);
+    }
+
+    /// <summary>
+    /// A JSON body with a Content-Length. MLflow 3.x serves Flask behind uvicorn (FastAPI's WSGIMiddleware), which
+    /// passes a chunked body on without a length, and Flask then reads it as empty: every field reads as missing.
+    /// </summary>
+    private static ByteArrayContent JsonBody<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
     }
 
     private static async Task<TResponse> ReadAsync<TResponse>(HttpResponseMessage response, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)

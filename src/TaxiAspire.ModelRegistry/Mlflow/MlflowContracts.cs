@@ -66,6 +66,13 @@ public static class MlflowRunStatus
     public const string Killed = "KILLED";
 }
 
+/// <summary>Lifecycle stages of experiments and runs (<c>LifecycleStage</c> in the API).</summary>
+public static class MlflowLifecycleStage
+{
+    public const string Active = "active";
+    public const string Deleted = "deleted";
+}
+
 internal sealed record CreateExperimentRequest(string Name, IReadOnlyList<MlflowTag>? Tags = null);
 
 internal sealed record CreateExperimentResponse(string ExperimentId);
@@ -107,6 +114,13 @@ internal sealed record SearchModelVersionsResponse(IReadOnlyList<MlflowModelVers
 
 internal sealed record SetAliasRequest(string Name, string Alias, string Version);
 
+internal sealed record DeleteAliasRequest(string Name, string Alias);
+
+/// <summary>One entry of an artifact folder's listing; <see cref="Path"/> is the file's name within the folder.</summary>
+public sealed record MlflowFileInfo(string Path, bool IsDir = false, long? FileSize = null);
+
+internal sealed record ListArtifactsResponse(IReadOnlyList<MlflowFileInfo>? Files);
+
 internal sealed record EmptyResponse;
 
 /// <summary>The body of every MLflow error response.</summary>
@@ -118,8 +132,9 @@ public sealed record MlflowPage<T>(IReadOnlyList<T> Items, string? NextPageToken
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    // int64 fields are numbers in MLflow's JSON, but proto3 JSON allows strings; accept both.
-    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+    // int64 fields are numbers in MLflow's JSON, but proto3 JSON allows strings; accept both. A NaN metric is the
+    // string "NaN" both ways (proto3 JSON; MLflow stores it and returns it so).
+    NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(CreateExperimentRequest))]
 [JsonSerializable(typeof(CreateExperimentResponse))]
 [JsonSerializable(typeof(GetExperimentResponse))]
@@ -136,6 +151,8 @@ public sealed record MlflowPage<T>(IReadOnlyList<T> Items, string? NextPageToken
 [JsonSerializable(typeof(ModelVersionResponse))]
 [JsonSerializable(typeof(SearchModelVersionsResponse))]
 [JsonSerializable(typeof(SetAliasRequest))]
+[JsonSerializable(typeof(DeleteAliasRequest))]
+[JsonSerializable(typeof(ListArtifactsResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(MlflowErrorResponse))]
 internal sealed partial class MlflowJsonContext : JsonSerializerContext;

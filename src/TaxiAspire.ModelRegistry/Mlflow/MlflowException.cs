@@ -70,6 +70,35 @@ public sealed class MlflowInvalidParameterException(string errorCode, string mes
 public sealed class MlflowPermissionDeniedException(string errorCode, string message, HttpStatusCode statusCode)
     : MlflowException(errorCode, message, statusCode);
 
+/// <summary>
+/// The experiment exists but is deleted. MLflow keeps a deleted experiment's name (get-by-name still returns it,
+/// create answers RESOURCE_ALREADY_EXISTS) and refuses runs in it, until it is restored or purged.
+/// </summary>
+public sealed class MlflowExperimentDeletedException(string experimentName, string experimentId)
+    : MlflowException(
+        "INVALID_STATE",
+        $"MLflow experiment '{experimentName}' (id {experimentId}) is deleted, and MLflow keeps a deleted experiment's name until it is purged, "
+        + $"so no run can be logged to it. Either restore it (`mlflow experiments restore --experiment-id {experimentId}` with "
+        + "MLFLOW_TRACKING_URI set to the server), or purge it (`mlflow gc --backend-store-uri <the server's store> "
+        + $"--experiment-ids {experimentId}`), or use another experiment: set {ModelRegistryOptions.SectionName}:{nameof(ModelRegistryOptions.ExperimentName)} "
+        + $"(environment variable {ModelRegistryOptions.SectionName}__{nameof(ModelRegistryOptions.ExperimentName)}).",
+        HttpStatusCode.BadRequest)
+{
+    public string ExperimentName { get; } = experimentName;
+
+    public string ExperimentId { get; } = experimentId;
+}
+
+/// <summary>
+/// An artifact that is not there. MLflow's proxied artifact API answers a missing file with 500 INTERNAL_ERROR
+/// (2.x and 3.x); the client recognises it by listing the folder rather than retrying it as an outage.
+/// </summary>
+public sealed class MlflowArtifactNotFoundException(string artifactPath, MlflowException serverAnswer)
+    : MlflowException($"Artifact not found on the MLflow server: {artifactPath} (the server answered {serverAnswer.ErrorCode}).", serverAnswer)
+{
+    public string ArtifactPath { get; } = artifactPath;
+}
+
 /// <summary>The server was overloaded or failed; retried by the client's resilience handler before it surfaces.</summary>
 public sealed class MlflowUnavailableException(string errorCode, string message, HttpStatusCode statusCode)
     : MlflowException(errorCode, message, statusCode);

@@ -9,6 +9,8 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
     public async Task<ModelVersionInfo> RegisterAsync(ModelRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        // Everything that can be checked is checked before the run exists; what fails later marks the run FAILED.
+        registration.EnsureValid();
         var experimentId = await client.GetOrCreateExperimentAsync(registration.ExperimentName, cancellationToken);
         var run = await client.CreateRunAsync(experimentId, registration.RunName, [.. registration.Tags.Select(t => new MlflowTag(t.Key, t.Value))], cancellationToken);
         try
@@ -33,7 +35,7 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
             await client.GetOrCreateRegisteredModelAsync(registration.ModelName, "Predicts a trip's fare_amount (ML.NET regression).", cancellationToken);
             var version = await client.CreateModelVersionAsync(registration.ModelName, $"{run.ArtifactUri.TrimEnd('/')}/{modelDirectory}", run.RunId, null, cancellationToken);
             await client.FinishRunAsync(run.RunId, MlflowRunStatus.Finished, cancellationToken);
-            return new ModelVersionInfo(version.Name, version.Version, run.RunId, FromMilliseconds(version.CreationTimestamp), registration.Metrics);
+            return new ModelVersionInfo(version.Name, version.Version, run.RunId, FromMilliseconds(version.CreationTimestamp), registration.Metrics) { Tags = registration.Tags };
         }
         catch
         {
@@ -76,7 +78,11 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
         {
             await client.SetAliasAsync(modelName, aliasName, version, cancellationToken);
         }
-        catch (Exception ex) when (ex is MlflowResourceNotFoundException or MlflowInvalidParameterException)
+        catch (MlflowResourceNotFoundException ex)
+        {
+            throw new ModelNotFoundException($"{modelName} version {version} does not exist.", ex);
+        }
+        catch (MlflowInvalidParameterException ex) when (ex.Message.Contains("must be an integer", StringComparison.Ordinal))
         {
             throw new ModelNotFoundException($"{modelName} version {version} does not exist.", ex);
         }
@@ -88,20 +94,30 @@ public sealed class MlflowModelRegistry(MlflowClient client, TimeProvider timePr
         var found = await client.GetModelVersionAsync(version.ModelName, version.Version, cancellationToken)
             ?? throw new ModelNotFoundException($"{version.ModelName} version {version.Version} does not exist.");
         var source = found.Source ?? throw new MlflowException($"{version.ModelName} version {version.Version} has no source.");
-        await client.DownloadArtifactAsync(source, ModelRegistryConventions.ModelFileName, destination, cancellationToken);
+        try
+        {
+            await client.DownloadArtifactAsync(source, ModelRegistryConventions.ModelFileName, destination, cancellationToken);
+        }
+        catch (MlflowArtifactNotFoundException ex)
+        {
+            throw new ModelNotFoundException($"{version.ModelName} version {version.Version} has no model file: {ex.Message}", ex);
+        }
     }
 
     private async Task<ModelVersionInfo> ToInfoAsync(MlflowModelVersion version, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+        IReadOnlyDictionary<string, string> tags = new Dictionary<string, string>();
         if (!string.IsNullOrEmpty(version.RunId))
         {
             var run = await client.GetRunAsync(version.RunId, cancellationToken);
             // runs/get returns the latest value of each metric.
             metrics = (run.Data?.Metrics ?? []).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Timestamp).ThenBy(m => m.Step).Last().Value);
+            // A tag set twice keeps its last value, as the server does.
+            tags = (run.Data?.Tags ?? []).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         }
 
-        return new ModelVersionInfo(version.Name, version.Version, version.RunId ?? string.Empty, FromMilliseconds(version.CreationTimestamp), metrics);
+        return new ModelVersionInfo(version.Name, version.Version, version.RunId ?? string.Empty, FromMilliseconds(version.CreationTimestamp), metrics) { Tags = tags };
     }
 
     private async Task TryFailRunAsync(string runId)

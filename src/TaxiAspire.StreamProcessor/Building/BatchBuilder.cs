@@ -70,6 +70,16 @@ internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
             progress[key] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch, maxEventTime);
         }
 
+        // Only each partition's last message needs its fingerprint: the one stored with the next offset.
+        foreach (var message in messages)
+        {
+            var key = (message.Topic, message.Partition.Value);
+            if (progress.TryGetValue(key, out var last) && last.NextOffset == message.Offset.Value + 1)
+            {
+                progress[key] = last with { LastMessageFingerprint = MessageFingerprint.Of(message.Message) };
+            }
+        }
+
         if (champion is not null && inputs is { Count: > 0 })
         {
             scorer.Score(champion, trips, inputs);

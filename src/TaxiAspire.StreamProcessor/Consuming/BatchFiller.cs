@@ -12,6 +12,7 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 /// </summary>
 internal sealed partial class BatchFiller(
     IConsumer<byte[]?, byte[]?> consumer,
+    StoredOffsetSeeker seeker,
     TimeProvider timeProvider,
     ILogger<BatchFiller> logger)
 {
@@ -44,6 +45,8 @@ internal sealed partial class BatchFiller(
                 if (firstAt is not null) break; // caught up: commit what we have now
                 continue;
             }
+
+            if (!seeker.Admit(consumer, result)) continue;
 
             firstAt ??= timeProvider.GetTimestamp();
             messages.Add(result);

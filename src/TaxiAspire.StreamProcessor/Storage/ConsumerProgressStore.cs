@@ -6,7 +6,7 @@ namespace TaxiAspire.StreamProcessor.Storage;
 
 /// <summary>
 /// The consumer's progress in PostgreSQL (<c>consumer_offsets</c>), every statement on it in one place: read on
-/// assignment, a new log epoch for a recreated log, and, inside the batch transaction, the lock that tells whether a
+/// assignment (with the last stored message's fingerprint), a new log epoch for a recreated log, and, inside the batch transaction, the lock that tells whether a
 /// batch is all new, the offsets' advance, and the window watermark derived from the stored event times.
 /// </summary>
 public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
@@ -22,11 +22,14 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         """;
 
     // A stored offset never moves backwards within a log epoch; a stale epoch (a zombie) never overwrites a newer one.
+    // The fingerprint belongs to the message before next_offset, so it moves only with the offset.
     private const string UpsertProgress = """
-        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch, max_event_time)
-        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs, @max_event_times)
+        INSERT INTO consumer_offsets AS co (consumer_group, topic, partition, next_offset, log_epoch, max_event_time, last_message_fingerprint)
+        SELECT @group, * FROM unnest(@topics, @partitions, @offsets, @epochs, @max_event_times, @fingerprints)
         ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET
             next_offset = GREATEST(co.next_offset, excluded.next_offset),
+            last_message_fingerprint = CASE WHEN excluded.next_offset >= co.next_offset
+                THEN excluded.last_message_fingerprint ELSE co.last_message_fingerprint END,
             max_event_time = GREATEST(co.max_event_time, excluded.max_event_time),
             updated_at = now()
         WHERE co.log_epoch = excluded.log_epoch
@@ -42,7 +45,7 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyDictionary<int, PartitionProgress>> LoadAsync(string consumerGroup, string topic, IEnumerable<int> partitions, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT partition, next_offset, log_epoch FROM consumer_offsets
+            SELECT partition, next_offset, log_epoch, last_message_fingerprint FROM consumer_offsets
             WHERE consumer_group = @group AND topic = @topic AND partition = ANY(@partitions)
             """);
         command.Parameters.AddWithValue("group", consumerGroup);
@@ -53,21 +56,22 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             var partition = reader.GetInt32(0);
-            result[partition] = new PartitionProgress(topic, partition, reader.GetInt64(1), reader.GetInt32(2));
+            result[partition] = new PartitionProgress(topic, partition, reader.GetInt64(1), reader.GetInt32(2),
+                LastMessageFingerprint: reader.IsDBNull(3) ? null : reader.GetInt64(3));
         }
 
         return result;
     }
 
     /// <summary>
-    /// Starts a new log epoch for a partition whose broker log no longer reaches the stored offset (the log was
+    /// Starts a new log epoch for a partition whose broker log is not the one its offsets were stored from (the log was
     /// recreated, e.g. a local-mode restart): reading resumes at <paramref name="nextOffset"/> under fresh ids.
     /// </summary>
     public async Task<PartitionProgress> StartNewEpochAsync(string consumerGroup, PartitionProgress stale, long nextOffset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stale);
         await using var command = dataSource.CreateCommand("""
-            UPDATE consumer_offsets SET next_offset = @next, log_epoch = log_epoch + 1, updated_at = now()
+            UPDATE consumer_offsets SET next_offset = @next, log_epoch = log_epoch + 1, last_message_fingerprint = NULL, updated_at = now()
             WHERE consumer_group = @group AND topic = @topic AND partition = @partition AND log_epoch = @epoch
             RETURNING log_epoch
             """);
@@ -81,7 +85,7 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         // Another replica may have started the epoch first; then read what it stored.
         if (epoch is int newEpoch)
         {
-            return stale with { NextOffset = nextOffset, LogEpoch = newEpoch };
+            return stale with { NextOffset = nextOffset, LogEpoch = newEpoch, LastMessageFingerprint = null };
         }
 
         var current = await LoadAsync(consumerGroup, stale.Topic, [stale.Partition], cancellationToken);
@@ -139,6 +143,10 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("max_event_times", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
         {
             Value = progress.Select(p => p.MaxEventTime is { } t ? (DateTime?)t.UtcDateTime : null).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter("fingerprints", NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+        {
+            Value = progress.Select(p => p.LastMessageFingerprint).ToArray(),
         });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -14,7 +14,7 @@ public sealed record TrainedFareModel(ITransformer Model, byte[] ModelFile, IRea
 /// Trains and evaluates the ML.NET regression of <c>fare_amount</c> on <see cref="FareModelInput"/> rows. The feature
 /// vector is assembled inside the saved model, so whoever loads the file only needs <see cref="FareModelInput"/>.
 /// </summary>
-public sealed class FareModelTrainer(FareTrainingOptions options, IReadOnlyList<string>? featureColumns = null)
+public sealed class FareModelTrainer(FareLearnerOptions options, IReadOnlyList<string>? featureColumns = null)
 {
     private readonly IReadOnlyList<string> _features = featureColumns ?? FareModelInput.FeatureColumns;
 
@@ -55,17 +55,8 @@ public sealed class FareModelTrainer(FareTrainingOptions options, IReadOnlyList<
             throw new ArgumentException("No holdout rows in the fare range.", nameof(holdout));
         }
 
-        var scores = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(FareModelOutput.ScoreColumn).ToArray();
-        double mean = rows.Average(r => r.FareAmount), squared = 0, absolute = 0, total = 0;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var error = rows[i].FareAmount - (double)FareModelOutput.ToFare(scores[i]);
-            squared += error * error;
-            absolute += Math.Abs(error);
-            total += Math.Pow(rows[i].FareAmount - mean, 2);
-        }
-
-        return new FareModelMetrics(Math.Sqrt(squared / rows.Count), absolute / rows.Count, total > 0 ? 1 - squared / total : 0, rows.Count);
+        var scores = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<float>(FareModelOutput.ScoreColumn);
+        return FareModelMetrics.Of([.. rows.Select(r => (double)r.FareAmount)], [.. scores.Select(s => (double)FareModelOutput.ToFare(s))]);
     }
 
     /// <summary>Loads a model file written by <see cref="Train"/> (e.g. the current champion, to compare on the same holdout).</summary>
@@ -76,14 +67,14 @@ public sealed class FareModelTrainer(FareTrainingOptions options, IReadOnlyList<
     }
 
     /// <summary>
-    /// One learner, or (<see cref="FareTrainingOptions.Ensemble"/>) LightGBM and FastTree averaged inside the model
+    /// One learner, or (<see cref="FareLearnerOptions.Ensemble"/>) LightGBM and FastTree averaged inside the model
     /// itself, so the saved file still writes one <see cref="FareModelOutput.ScoreColumn"/> and scoring needs no change.
     /// The two boost differently (leaf-wise vs depth-wise with different binning) and their errors are only partly
     /// correlated: on the NYC sample the average beats either alone on R², RMSE and MAE (README "Models").
     /// </summary>
     private IEstimator<ITransformer> Learners(MLContext ml)
     {
-        if (options.Algorithm != FareTrainingOptions.Ensemble)
+        if (options.Algorithm != FareLearnerOptions.Ensemble)
         {
             return Learner(ml, options.Algorithm);
         }

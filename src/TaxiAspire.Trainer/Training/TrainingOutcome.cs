@@ -1,6 +1,6 @@
 namespace TaxiAspire.Trainer.Training;
 
-/// <summary>What one training run came to.</summary>
+/// <summary>What one training run came to; for a registered version <see cref="Detail"/> is the promotion gate's reason.</summary>
 public sealed record TrainingOutcome(
     TrainingStatus Status,
     string Trigger,
@@ -11,7 +11,8 @@ public sealed record TrainingOutcome(
     FareModelMetrics? Metrics = null,
     FareModelMetrics? ChampionMetrics = null,
     string? ChampionVersion = null,
-    string? Detail = null);
+    string? Detail = null,
+    FareModelMetrics? BaselineMetrics = null);
 
 public enum TrainingStatus
 {

@@ -2,18 +2,21 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TaxiAspire.ModelRegistry;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.Trainer.Training;
 
 /// <summary>
-/// One training run: time-ordered split, train, evaluate the new model and the current champion on the same holdout,
-/// log and register the new version, and move <c>champion</c> only when the new version is better.
+/// One training run: time-ordered split, train, evaluate the new model, the median-fare baseline and the current
+/// champion on the same holdout, register the new version with the gate's decision in its tags, and move
+/// <c>champion</c> only when the <see cref="PromotionGate"/> lets it.
 /// </summary>
 public sealed partial class TrainingRun(
     FareModelTrainer trainer,
     IModelRegistry registry,
-    TrainerOptions options,
+    TrainingPolicyOptions options,
+    PromotionGate gate,
     string experimentName,
     TimeProvider timeProvider,
     ILogger logger)
@@ -35,8 +38,10 @@ public sealed partial class TrainingRun(
         // ML.NET training is CPU-bound and synchronous; keep it off the caller's thread.
         var model = await Task.Run(() => trainer.Train(training), cancellationToken);
         var metrics = trainer.Evaluate(model.Model, holdout);
-        var (champion, championMetrics) = await EvaluateChampionAsync(holdout, cancellationToken);
-        var promote = championMetrics is null || metrics.IsBetterThan(championMetrics, options.MinImprovement);
+        var baseline = MedianFareBaseline.Fit(training);
+        var baselineMetrics = baseline.Evaluate(holdout);
+        var champion = await EvaluateChampionAsync(holdout, cancellationToken);
+        var decision = gate.Decide(metrics, baseline, baselineMetrics, champion);
 
         var registered = await registry.RegisterAsync(new ModelRegistration
         {
@@ -45,13 +50,14 @@ public sealed partial class TrainingRun(
             RunName = $"{trigger}-{timeProvider.GetUtcNow():yyyyMMdd-HHmmss}",
             ModelFile = model.ModelFile,
             Parameters = model.Parameters,
-            Metrics = Metrics(metrics, championMetrics),
+            Metrics = Metrics(metrics, baseline, baselineMetrics, champion?.Metrics),
             Tags = new Dictionary<string, string>
             {
                 ["trigger"] = trigger,
                 ["data_source"] = source,
                 ["champion_at_training"] = champion?.Version ?? "none",
-                ["promoted"] = promote ? "true" : "false",
+                [PromotionRecord.DecisionTag] = decision.Promote ? PromotionRecord.Promoted : PromotionRecord.Refused,
+                [PromotionRecord.ReasonTag] = decision.Reason,
             },
             TextArtifacts = new Dictionary<string, string>
             {
@@ -59,22 +65,26 @@ public sealed partial class TrainingRun(
             },
         }, cancellationToken);
 
-        if (promote)
+        if (decision.Promote)
         {
             await registry.SetAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, registered.Version, cancellationToken);
+            LogPromoted(logger, options.ModelName, registered.Version, trigger, decision.Reason);
+        }
+        else
+        {
+            LogRefused(logger, options.ModelName, registered.Version, trigger, decision.Reason);
         }
 
-        LogTrained(logger, options.ModelName, registered.Version, metrics.Mae, metrics.RSquared, championMetrics?.Mae, promote);
         return new TrainingOutcome(TrainingStatus.Registered, trigger, timeProvider.GetUtcNow(), usable.Count,
-            registered.Version, promote, metrics, championMetrics, champion?.Version);
+            registered.Version, decision.Promote, metrics, champion?.Metrics, champion?.Version, decision.Reason, baselineMetrics);
     }
 
-    private async Task<(ModelVersionInfo? Champion, FareModelMetrics? Metrics)> EvaluateChampionAsync(IReadOnlyList<FareModelInput> holdout, CancellationToken cancellationToken)
+    private async Task<ChampionOnHoldout?> EvaluateChampionAsync(IReadOnlyList<FareModelInput> holdout, CancellationToken cancellationToken)
     {
         var champion = await registry.GetByAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
         if (champion is null)
         {
-            return (null, null);
+            return null;
         }
 
         using var file = new MemoryStream();
@@ -82,20 +92,25 @@ public sealed partial class TrainingRun(
         file.Position = 0;
         try
         {
-            return (champion, trainer.Evaluate(FareModelTrainer.Load(file), holdout));
+            return new ChampionOnHoldout(champion.Version, trainer.Evaluate(FareModelTrainer.Load(file), holdout));
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException or ArgumentException)
         {
-            // A champion this code cannot load (another feature set) is no champion to keep: the new model replaces it.
+            // A champion this code cannot load (another feature set) is no champion to keep: the new model replaces it
+            // if it passes the baseline.
             LogChampionUnreadable(logger, champion.Version, ex);
-            return (champion, null);
+            return new ChampionOnHoldout(champion.Version, null);
         }
     }
 
-    private static Dictionary<string, double> Metrics(FareModelMetrics metrics, FareModelMetrics? champion)
+    private static Dictionary<string, double> Metrics(FareModelMetrics metrics, MedianFareBaseline baseline, FareModelMetrics baselineMetrics, FareModelMetrics? champion)
     {
-        var all = new Dictionary<string, double>(metrics.ToDictionary()) { ["holdout_rows"] = metrics.Count };
-        foreach (var (key, value) in champion?.ToDictionary("champion_") ?? new Dictionary<string, double>())
+        var all = new Dictionary<string, double>(metrics.ToDictionary())
+        {
+            ["holdout_rows"] = metrics.Count,
+            [PromotionRecord.BaselineFareMetric] = baseline.Fare,
+        };
+        foreach (var (key, value) in baselineMetrics.ToDictionary(PromotionRecord.BaselineMetricPrefix).Concat(champion?.ToDictionary("champion_") ?? new Dictionary<string, double>()))
         {
             all[key] = value;
         }
@@ -113,8 +128,11 @@ public sealed partial class TrainingRun(
         training.GroupBy(r => float.IsNaN(r.RateCode) ? "unknown" : r.RateCode.ToString(CultureInfo.InvariantCulture))
             .ToDictionary(g => g.Key, g => g.Count()));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Trained {Model} version {Version}: holdout MAE {Mae:F3}, R² {R2:F4}; champion MAE on the same holdout {ChampionMae}; promoted {Promoted}")]
-    private static partial void LogTrained(ILogger logger, string model, string version, double mae, double r2, double? championMae, bool promoted);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Promoted {Model} version {Version} (trigger {Trigger}) to champion: {Reason}")]
+    private static partial void LogPromoted(ILogger logger, string model, string version, string trigger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused to promote {Model} version {Version} (trigger {Trigger}); it stays registered and the champion is unchanged: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string model, string version, string trigger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The champion (version {Version}) could not be loaded for comparison; the new model may replace it")]
     private static partial void LogChampionUnreadable(ILogger logger, string version, Exception exception);

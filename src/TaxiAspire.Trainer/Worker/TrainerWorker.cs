@@ -1,21 +1,24 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TaxiAspire.ModelRegistry;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 
 namespace TaxiAspire.Trainer.Worker;
 
 /// <summary>
 /// Decides when to train: first as soon as taxidb holds enough trips (waiting, not failing, on an empty database),
-/// then on demand, on the schedule, and when the live error drifts above the champion's holdout error.
+/// then on demand, on the schedule, and when the live error drifts above the champion's holdout error. Whatever the
+/// trigger, the new version becomes champion only through the <see cref="PromotionGate"/>.
 /// </summary>
 internal sealed partial class TrainerWorker(
     TrainingDataStore data,
     IModelRegistry registry,
     FareModelTrainer trainer,
+    PromotionGate gate,
     TrainingTriggers triggers,
     TrainerStatus status,
-    IOptions<TrainerOptions> trainerOptions,
+    IOptions<TrainingPolicyOptions> trainerOptions,
     IOptions<ModelRegistryOptions> registryOptions,
     TimeProvider timeProvider,
     ILogger<TrainerWorker> logger) : BackgroundService
@@ -54,7 +57,7 @@ internal sealed partial class TrainerWorker(
         }
     }
 
-    private async Task<string?> DueTriggerAsync(TrainerOptions options, CancellationToken cancellationToken)
+    private async Task<string?> DueTriggerAsync(TrainingPolicyOptions options, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var champion = await registry.GetByAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
@@ -85,10 +88,10 @@ internal sealed partial class TrainerWorker(
         return null;
     }
 
-    private async Task TrainAsync(TrainerOptions options, string trigger, CancellationToken cancellationToken)
+    private async Task TrainAsync(TrainingPolicyOptions options, string trigger, CancellationToken cancellationToken)
     {
         var rows = await data.LoadAsync(options.MaxTrainingRows, cancellationToken);
-        var run = new TrainingRun(trainer, registry, options, registryOptions.Value.ExperimentName, timeProvider, logger);
+        var run = new TrainingRun(trainer, registry, options, gate, registryOptions.Value.ExperimentName, timeProvider, logger);
         var outcome = await run.ExecuteAsync(rows, trigger, "taxidb", cancellationToken);
         status.Record(outcome);
         if (outcome.Status == TrainingStatus.NotEnoughData)

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
+using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 
 namespace TaxiAspire.IntegrationTests.Training;
@@ -17,9 +19,10 @@ public sealed class TrainingRunTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private TrainingRun Run(FareTrainingOptions learner, TrainerOptions? options = null) =>
+    private TrainingRun Run(FareLearnerOptions learner, TrainingPolicyOptions? options = null) =>
         new(new FareModelTrainer(learner), new LocalFolderModelRegistry(_root, TimeProvider.System),
-            options ?? new TrainerOptions { MinTrainingRows = 500 }, "taxi-fare", TimeProvider.System, NullLogger.Instance);
+            options ?? new TrainingPolicyOptions { MinTrainingRows = 500 }, new PromotionGate(Options.Create(new PromotionGateOptions())),
+            "taxi-fare", TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task The_first_model_becomes_champion_and_a_worse_one_does_not_replace_it()
@@ -39,6 +42,16 @@ public sealed class TrainingRunTests : IDisposable
         var logged = await registry.GetVersionAsync("TaxiFarePrediction", "2", Ct);
         Assert.Equal(worse.Metrics!.Mae, logged!.Metric("mae"));
         Assert.Equal(first.Metrics.Mae, logged.Metric("champion_mae"));
+        Assert.Equal(("promoted", "refused"), ((await registry.GetVersionAsync("TaxiFarePrediction", "1", Ct))!.Tag(PromotionRecord.DecisionTag), logged.Tag(PromotionRecord.DecisionTag)));
+        // One iteration learns too little to clear the baseline's margin, so that is the reason given.
+        Assert.Contains("does not beat the baseline", logged.Tag(PromotionRecord.ReasonTag), StringComparison.Ordinal);
+
+        // The same settings on the same rows give the same model: good enough for the baseline, but not better than
+        // the champion, so it is refused for that.
+        var same = await Run(TrainingSamples.Quick()).ExecuteAsync(rows, "test", "sample", Ct);
+        Assert.Equal(("3", false), (same.Version, same.Promoted));
+        Assert.StartsWith("holdout MAE", same.Detail, StringComparison.Ordinal);
+        Assert.Contains("does not beat champion version 1's", same.Detail, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(_root, "data_summary.json", SearchOption.AllDirectories), f => f.Contains(logged.RunId, StringComparison.Ordinal));
     }
 

@@ -13,7 +13,7 @@ internal static class TrainingSamples
         [.. (await TaxiFareCsv.ReadAsync(TrainFile, TestContext.Current.CancellationToken)).Take(count)];
 
     /// <summary>Few trees: enough to be far better than a constant, quick enough for a test.</summary>
-    public static FareTrainingOptions Quick(int iterations = 40) => new() { Iterations = iterations, Leaves = 16, MinExamplesPerLeaf = 20, LearningRate = 0.2 };
+    public static FareLearnerOptions Quick(int iterations = 40) => new() { Iterations = iterations, Leaves = 16, MinExamplesPerLeaf = 20, LearningRate = 0.2 };
 
     /// <summary>Trains a quick model on the first 2,000 sample rows, registers it and points <c>champion</c> at it; returns its version.</summary>
     public static async Task<string> TrainAndPromoteAsync(IModelRegistry registry, int iterations, string modelName = "TaxiFarePrediction")

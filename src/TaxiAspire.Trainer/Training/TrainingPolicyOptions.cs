@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TaxiAspire.Trainer.Training;
 
-/// <summary>Bound from the <c>Trainer</c> section: when to train, how much data, and when a new model wins.</summary>
-public sealed class TrainerOptions
+/// <summary>
+/// Bound from the <c>Trainer</c> section: which model, how many trips and how they are split, and when the worker
+/// (re)trains. What a new version must show to become champion is <see cref="Promotion.PromotionGateOptions"/>.
+/// </summary>
+public sealed class TrainingPolicyOptions
 {
     public const string SectionName = "Trainer";
 
@@ -45,8 +48,4 @@ public sealed class TrainerOptions
     /// <summary>After a drift-triggered run, no other for this long (the new data needs time to be scored).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan DriftCooldown { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>A challenger must beat the champion's holdout MAE by at least this many dollars.</summary>
-    [Range(0.0, 100.0)]
-    public double MinImprovement { get; set; }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace TaxiAspire.Trainer.Training;
 
 /// <summary>The learner and its settings. Defaults are the tuned values measured on the NYC sample (README "Models").</summary>
-public sealed class FareTrainingOptions
+public sealed class FareLearnerOptions
 {
     public const string SectionName = "Trainer:Model";
 
