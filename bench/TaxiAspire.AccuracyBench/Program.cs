@@ -8,7 +8,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using TaxiAspire.BenchKit;
-using TaxiAspire.Data.Verification;
 using TaxiAspire.Trainer.Promotion;
 using TaxiAspire.Trainer.Training;
 

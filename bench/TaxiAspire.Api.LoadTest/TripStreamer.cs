@@ -1,5 +1,6 @@
 using Npgsql;
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Windows;
 

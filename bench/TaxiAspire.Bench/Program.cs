@@ -1,5 +1,5 @@
 // The pipeline benchmark: end-to-end trips/s of the stream processor (a child process, as deployed) over 1,000,000
-// trips, p50/p99 latency at a steady 5,000 trips/s, the processor's peak memory, and in the same run, on the same
+// trips, p50/p99 latency at a steady 5,000 trips/s (with scoring on when a registry is given), the processor's peak memory, and in the same run, on the same
 // rows, the ceilings: raw consume rate, raw binary COPY rate, and a naive one-INSERT-per-message consumer.
 // With --scoring-registry FOLDER (a local model registry holding a champion, e.g. from the trainer's train-file
 // command) the end-to-end run is repeated on the same rows with scoring on, and the cost of scoring is reported.
@@ -13,7 +13,6 @@ using System.Text.Json;
 using Npgsql;
 using TaxiAspire.Bench;
 using TaxiAspire.BenchKit;
-using TaxiAspire.Data.Verification;
 using TaxiAspire.Trips.Windows;
 
 var scoringRegistry = Option("--scoring-registry") is { } registryPath ? Path.GetFullPath(registryPath) : null;
@@ -98,6 +97,12 @@ var steadySettings = new Dictionary<string, string>
     ["StreamProcessor__Topic"] = SteadyTopic,
     ["StreamProcessor__ConsumerGroup"] = "steady",
 };
+if (scoringRegistry is not null)
+{
+    // The latency target holds with every trip scored, as users run the processor.
+    steadySettings["ConnectionStrings__mlflow"] = scoringRegistry;
+}
+
 LatencyResult latency;
 using (var processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, steadySettings))
 {
@@ -120,6 +125,7 @@ var report = new BenchReport(
     LatencySamples: latency.Samples,
     LatencyP50Ms: Math.Round(latency.P50Ms, 1),
     LatencyP99Ms: Math.Round(latency.P99Ms, 1),
+    LatencyScored: scoringRegistry is not null,
     PeakProcessorMemoryMb: Math.Round(peakMemory / 1024.0 / 1024.0, 1),
     RawConsumeTripsPerSecond: Math.Round(rawConsume),
     RawCopyTripsPerSecond: Math.Round(rawCopy),
@@ -127,9 +133,10 @@ var report = new BenchReport(
     SpeedupOverNaive: Math.Round(endToEnd / naive, 1),
     Scoring: scoring,
     Targets: new BenchTargets(
-        Throughput50k: endToEnd >= 50_000,
+        Unscored60k: endToEnd >= 60_000,
+        Scored50k: scoring is null ? null : scoring.EndToEndTripsPerSecond >= 50_000,
         TenTimesNaive: endToEnd >= 10 * naive,
-        P99Under250Ms: latency.P99Ms <= 250,
+        P99Under100Ms: latency.P99Ms <= 100,
         MemoryUnder300Mb: peakMemory <= 300L * 1024 * 1024,
         ScoringCostUnder15Percent: scoring is null ? null : scoring.CostPercent <= 15));
 Console.WriteLine(JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));

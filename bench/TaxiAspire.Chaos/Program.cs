@@ -12,7 +12,6 @@ using TaxiAspire.BenchKit;
 using Confluent.Kafka;
 using TaxiAspire.Chaos;
 using TaxiAspire.LocalInfrastructure.Kafka;
-using TaxiAspire.Data.Verification;
 using TaxiAspire.Trips.Windows;
 
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;

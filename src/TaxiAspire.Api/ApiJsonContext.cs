@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TaxiAspire.Api.Models;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.DeadLetters;
+using TaxiAspire.Api.Stats;
+using TaxiAspire.Api.Trips;
+using TaxiAspire.Api.Windows;
 
 namespace TaxiAspire.Api;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.Scoring;
@@ -34,10 +33,10 @@ public sealed class ChampionModel
     public ITransformer Model { get; }
 
     /// <summary>
-    /// The fare of each trip, in order: the trip's <see cref="FareModelInput"/> (the input the trainer trained on), the
-    /// model's score, snapped to the meter's grid by <see cref="FareModelOutput.ToFare"/>.
+    /// The fare of each trip, in order, from its <see cref="FareModelInput"/> (built once per trip by the caller, the
+    /// input the trainer trained on): the model's score, snapped to the meter's grid by <see cref="FareModelOutput.ToFare"/>.
     /// </summary>
-    public decimal[] PredictFares(IReadOnlyList<TripEvent> trips)
+    public decimal[] PredictFares(IReadOnlyList<FareModelInput> trips)
     {
         ArgumentNullException.ThrowIfNull(trips);
         var fares = new decimal[trips.Count];
@@ -56,7 +55,7 @@ public sealed class ChampionModel
     // A Transform per slice of the batch, the slices in parallel (the model's Transform is thread-safe): one Transform
     // costs less per trip than an engine once the batch is large, and the slices use a core the caller's thread is not
     // using. Measured in the processor benchmark, this halved what scoring costs the stream's throughput.
-    private void PredictAsBatch(IReadOnlyList<TripEvent> trips, decimal[] fares)
+    private void PredictAsBatch(IReadOnlyList<FareModelInput> trips, decimal[] fares)
     {
         var slices = Math.Clamp(trips.Count / TransformFromTrips, 1, Environment.ProcessorCount);
         var sliceLength = (trips.Count + slices - 1) / slices;
@@ -64,7 +63,7 @@ public sealed class ChampionModel
         {
             var start = slice * sliceLength;
             var end = Math.Min(start + sliceLength, trips.Count);
-            var inputs = new MLContext().Data.LoadFromEnumerable(Enumerable.Range(start, end - start).Select(i => FareModelInput.From(trips[i])));
+            var inputs = new MLContext().Data.LoadFromEnumerable(Enumerable.Range(start, end - start).Select(i => trips[i]));
             var i = start;
             foreach (var score in Model.Transform(inputs).GetColumn<float>(FareModelOutput.ScoreColumn))
             {
@@ -73,14 +72,14 @@ public sealed class ChampionModel
         });
     }
 
-    private void PredictOneByOne(IReadOnlyList<TripEvent> trips, decimal[] fares)
+    private void PredictOneByOne(IReadOnlyList<FareModelInput> trips, decimal[] fares)
     {
         var engine = _engines.Get();
         try
         {
             for (var i = 0; i < fares.Length; i++)
             {
-                fares[i] = FareModelOutput.ToFare(engine.Predict(FareModelInput.From(trips[i])).Score);
+                fares[i] = FareModelOutput.ToFare(engine.Predict(trips[i]).Score);
             }
         }
         finally

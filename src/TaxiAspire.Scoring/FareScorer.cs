@@ -1,4 +1,4 @@
-using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.Scoring;
 
@@ -11,8 +11,8 @@ public sealed record ScoredFares(string ModelName, string ModelVersion, IReadOnl
 /// </summary>
 public sealed class FareScorer(ChampionHolder holder)
 {
-    /// <summary>The fares of <paramref name="trips"/> by one champion; null when there is no champion to score with.</summary>
-    public ScoredFares? Score(IReadOnlyList<TripEvent> trips)
+    /// <summary>The fares of the trips whose model inputs are <paramref name="trips"/>, by one champion; null when there is no champion to score with.</summary>
+    public ScoredFares? Score(IReadOnlyList<FareModelInput> trips)
     {
         ArgumentNullException.ThrowIfNull(trips);
         // One read: the version named is the model that scored, even if the loader swaps the champion meanwhile.

@@ -1,8 +1,11 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
-using TaxiAspire.Data.Ingestion;
-using TaxiAspire.Data.Windows;
-using TaxiAspire.StreamProcessor.Processing;
+using TaxiAspire.Scoring;
+using TaxiAspire.StreamProcessor;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Committing;
+using TaxiAspire.StreamProcessor.Consuming;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.StreamProcessor.Windows;
 using TaxiAspire.Trips.Validation;
 using TaxiAspire.Trips.Windows;
@@ -10,7 +13,7 @@ using TaxiAspire.Trips.Windows;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Registers the whole stream processor on a host: the service itself (Program.cs) and the integration tests that run
+/// Registers the whole stream processor on a host, scoring included: the service itself (Program.cs) and the integration tests that run
 /// several replicas in one process both use this, so they test the same wiring. Expects an
 /// <see cref="Npgsql.NpgsqlDataSource"/> ("taxidb") and the <c>kafka</c> connection string.
 /// </summary>
@@ -70,16 +73,16 @@ public static class StreamProcessorHostExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(HoppingWindows.Default);
-        builder.Services.AddSingleton(sp => new WindowWatermark(
-            sp.GetRequiredService<HoppingWindows>(), sp.GetRequiredService<IOptions<StreamProcessorOptions>>().Value.AllowedLateness));
         builder.Services.AddSingleton(sp => new TripValidator(
             sp.GetRequiredService<IOptions<TripValidationOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PartitionEpochs>();
         builder.Services.AddSingleton<ConsumerProgressStore>();
         builder.Services.AddSingleton(sp => new TripBatchWriter(
-            sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<HoppingWindows>(), sp.GetRequiredService<WindowWatermark>()));
+            sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<HoppingWindows>(),
+            sp.GetRequiredService<IOptions<StreamProcessorOptions>>().Value.AllowedLateness));
         builder.Services.AddSingleton<StoredOffsetSeeker>();
+        builder.Services.AddSingleton<BatchFiller>();
         builder.Services.AddSingleton<BatchBuilder>();
         builder.Services.AddSingleton<BatchCommitter>();
         builder.Services.AddSingleton<DeadLetterPublisher>();
@@ -87,6 +90,12 @@ public static class StreamProcessorHostExtensions
         builder.Services.AddSingleton<WindowPublicationStore>();
         builder.Services.AddSingleton<WindowProducerFactory>();
         builder.Services.AddHostedService<TripStreamWorker>();
+
+        // Scoring follows the registry only when the app model hands the processor one (mlflow connection string);
+        // without one trips are stored unscored, exactly as while no champion exists.
+        builder.AddChampionScoring();
+        builder.Services.AddSingleton<TripScorer>();
+        builder.Services.AddOptions<AnomalyOptions>().BindConfiguration(ScoringOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<WindowPublisher>();
         return builder;
     }

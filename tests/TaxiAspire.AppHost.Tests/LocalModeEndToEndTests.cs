@@ -9,7 +9,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using TaxiAspire.Data.Verification;
+using TaxiAspire.BenchKit;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.AppHost.Tests;

@@ -1,3 +1,5 @@
+extern alias processor;
+
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -5,7 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using TaxiAspire.Data.Ingestion;
+using processor::TaxiAspire.StreamProcessor.Building;
+using processor::TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.Data.Schema;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.Trips.Contract;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaxiAspire.Api.Validation;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.DeadLetters;
 
 namespace TaxiAspire.Api.Endpoints;
 

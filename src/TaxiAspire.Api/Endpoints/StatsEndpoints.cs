@@ -1,6 +1,6 @@
 using TaxiAspire.Api.Caching;
 using TaxiAspire.Api.Monitoring;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.Stats;
 
 namespace TaxiAspire.Api.Endpoints;
 

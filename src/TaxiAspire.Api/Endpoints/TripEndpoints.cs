@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaxiAspire.Api.Trips;
 using TaxiAspire.Api.Validation;
-using TaxiAspire.Data.Queries;
 
 namespace TaxiAspire.Api.Endpoints;
 

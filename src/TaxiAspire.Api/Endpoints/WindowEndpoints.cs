@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaxiAspire.Api.Caching;
 using TaxiAspire.Api.Validation;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.Windows;
 
 namespace TaxiAspire.Api.Endpoints;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using TaxiAspire.Data.Queries;
 using TaxiAspire.ModelRegistry;
 using static System.FormattableString;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using TaxiAspire.Api.Models;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.Stats;
+using TaxiAspire.Api.Trips;
+using TaxiAspire.Api.Windows;
 
 namespace TaxiAspire.Api.Monitoring;
 

@@ -1,5 +1,7 @@
 using TaxiAspire.Api.Models;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.Stats;
+using TaxiAspire.Api.Trips;
+using TaxiAspire.Api.Windows;
 
 namespace TaxiAspire.Api.Monitoring;
 

@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
-using TaxiAspire.Data.Windows;
-using TaxiAspire.StreamProcessor.Processing;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.StreamProcessor.Windows;

@@ -47,11 +47,14 @@ public sealed record FareModelInput
     /// <summary>The fare in dollars: the label when training, unused (0) when scoring.</summary>
     public float FareAmount { get; set; }
 
-    /// <summary>The model input of a trip on the topic (or in taxidb).</summary>
+    /// <summary>The model input of a trip on the topic (or in taxidb), computed once per trip.</summary>
     public static FareModelInput From(TripEvent trip)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        var seconds = TripFeatureExtractor.Extract(trip).DurationMinutes is { } minutes && minutes >= 0 ? minutes * 60 : double.NaN;
+        // Both instants are wall-clock times in the same zone; a DST change during a ride is the only (rare) error.
+        var seconds = trip.DropoffDateTime is { } dropoff && dropoff >= trip.PickupDateTime
+            ? (dropoff - trip.PickupDateTime).TotalSeconds
+            : double.NaN;
         return Create(trip.VendorId, trip.RateCodeId, trip.PassengerCount, trip.PaymentType, trip.TripDistance, seconds, (double)trip.FareAmount);
     }
 

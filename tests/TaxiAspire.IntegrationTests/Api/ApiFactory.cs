@@ -2,7 +2,8 @@ extern alias api;
 
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.IntegrationTests.Data;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.Trips.Contract;

@@ -1,4 +1,5 @@
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Windows;
@@ -218,6 +219,32 @@ public class TripBatchWriterTests(PostgresFixture postgres)
             TestContext.Current.CancellationToken);
         Assert.Equal(1, result.TripsInserted);
         Assert.Equal(1, (await store.LoadAsync(Group, "taxi_trips", [0], TestContext.Current.CancellationToken))[0].NextOffset);
+    }
+
+    [Fact]
+    public async Task A_window_closes_once_the_slowest_partitions_newest_pickup_less_the_lateness_reaches_its_end()
+    {
+        // The watermark rule lives in the batch transaction's SQL; this is its test.
+        await using var db = await TaxiDatabase.CreateAsync(postgres);
+        var writer = new TripBatchWriter(db.DataSource, Windows, allowedLateness: TimeSpan.FromMinutes(5));
+        var at = new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.Zero);
+        var ct = TestContext.Current.CancellationToken;
+        // The trip at 15:00 lies in [14:55, 15:05) and [15:00, 15:10).
+        TripBatch Progress(int partition, long next, DateTimeOffset newest, params StoredTrip[] trips) =>
+            new(Group, trips, [], [new PartitionProgress("taxi_trips", partition, next, 0, newest)]);
+
+        var notYet = await writer.WriteAsync(Progress(0, 1, at.AddMinutes(10).AddTicks(-1), Trip("a", offset: 0, vendor: 1, minute: 0)), ct);
+        var first = await writer.WriteAsync(Progress(0, 2, at.AddMinutes(10)), ct);
+        var heldBack = await writer.WriteAsync(Progress(1, 1, at), ct); // a slower partition holds the watermark at 14:55
+        var stillHeld = await writer.WriteAsync(Progress(0, 3, at.AddMinutes(20)), ct);
+        var second = await writer.WriteAsync(Progress(1, 2, at.AddMinutes(15)), ct);
+        var again = await writer.WriteAsync(Progress(1, 3, at.AddMinutes(30)), ct);
+
+        Assert.Equal((0, 1, 0, 0, 1, 0), (notYet.WindowsClosed, first.WindowsClosed, heldBack.WindowsClosed, stillHeld.WindowsClosed, second.WindowsClosed, again.WindowsClosed));
+        Assert.Equal(
+            $"{at.AddMinutes(-5).ToUnixTimeSeconds()}|{at.ToUnixTimeSeconds()}",
+            await db.ScalarAsync<string>("SELECT string_agg(extract(epoch FROM window_start)::bigint::text, '|' ORDER BY window_start) FROM window_publications"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM trip_windows WHERE closed_at IS NULL"));
     }
 
     private static TripBatch Batch(IReadOnlyList<StoredTrip> trips, long nextOffset) =>

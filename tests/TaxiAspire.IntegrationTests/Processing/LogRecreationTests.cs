@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using TaxiAspire.Data.Verification;
+using TaxiAspire.BenchKit;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.LocalInfrastructure.Kafka;
 using TaxiAspire.Trips.Windows;

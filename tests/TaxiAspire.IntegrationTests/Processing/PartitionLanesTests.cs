@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using TaxiAspire.StreamProcessor.Processing;
+using TaxiAspire.StreamProcessor.Consuming;
 
 namespace TaxiAspire.IntegrationTests.Processing;
 

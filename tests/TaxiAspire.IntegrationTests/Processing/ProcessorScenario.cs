@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TaxiAspire.Data.Schema;
-using TaxiAspire.Data.Verification;
+using TaxiAspire.BenchKit;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.Trips.Windows;
 

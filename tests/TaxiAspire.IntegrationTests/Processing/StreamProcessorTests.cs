@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
-using TaxiAspire.Data.Verification;
+using TaxiAspire.BenchKit;
 using TaxiAspire.IntegrationTests.Infrastructure;
-using TaxiAspire.StreamProcessor.Processing;
+using TaxiAspire.StreamProcessor.Committing;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.IntegrationTests.Processing;

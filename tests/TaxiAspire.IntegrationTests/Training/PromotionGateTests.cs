@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
 using TaxiAspire.IntegrationTests.Api;
 using TaxiAspire.IntegrationTests.Data;
 using TaxiAspire.IntegrationTests.Infrastructure;

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.IntegrationTests.Data;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.ModelRegistry.Local;
 using TaxiAspire.Scoring;
-using TaxiAspire.StreamProcessor.Scoring;
 using TaxiAspire.Trainer.Training;
 using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Features;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.IntegrationTests.Training;
@@ -39,7 +40,7 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
 
         await using var db = await TaxiDatabase.CreateAsync(postgres);
         var trips = new List<StoredTrip> { Trip("normal", 0, fare: 9.0m, miles: 2.0), Trip("absurd", 1, fare: 140m, miles: 1.0) };
-        new TripScorer(new FareScorer(holder), Options.Create(new AnomalyOptions())).Score(trips);
+        new TripScorer(holder, Options.Create(new AnomalyOptions())).Score(holder.Current!, trips, [.. trips.Select(t => FareModelInput.From(t.Trip))]);
         await new TripBatchWriter(db.DataSource, HoppingWindows.Default).WriteAsync(
             new TripBatch("g", trips, [], [new PartitionProgress("taxi_trips", 0, 2, 0)]), Ct);
 

@@ -1,4 +1,5 @@
-using TaxiAspire.Data.Ingestion;
+using TaxiAspire.StreamProcessor.Building;
+using TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.IntegrationTests.Data;
 using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Features;

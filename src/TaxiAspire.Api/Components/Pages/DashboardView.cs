@@ -1,7 +1,8 @@
 using System.Globalization;
 using TaxiAspire.Api.Models;
 using TaxiAspire.Api.Monitoring;
-using TaxiAspire.Data.Queries;
+using TaxiAspire.Api.Stats;
+using TaxiAspire.Api.Trips;
 
 namespace TaxiAspire.Api.Components.Pages;
 
