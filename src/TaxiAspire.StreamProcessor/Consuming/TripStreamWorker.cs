@@ -21,6 +21,7 @@ internal sealed partial class TripStreamWorker(
     PartitionEpochs epochs,
     StreamProcessorMetrics metrics,
     IOptions<StreamProcessorOptions> options,
+    TimeProvider timeProvider,
     ILogger<TripStreamWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

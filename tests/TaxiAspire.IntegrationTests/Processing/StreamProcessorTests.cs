@@ -86,10 +86,11 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Graceful_shutdown_commits_the_batch_in_hand()
+    public async Task Graceful_shutdown_commits_every_consumed_message()
     {
+        // Batches now close as soon as the consumer has caught up, so a batch can no longer be held open until
+        // shutdown; what this checks is that stopping right after consuming commits everything consumed, once.
         var scenario = await ProcessorScenario.CreateAsync(kafka, postgres);
-        // A batch that would only close after a minute: whatever is consumed at shutdown is "in hand".
         var processor = await ProcessorHost.StartAsync(scenario, new Dictionary<string, string?>
         {
             ["StreamProcessor:MaxBatchSize"] = "100000",
@@ -98,10 +99,6 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
         await scenario.ProduceAsync(0, 400, DirtyEvery);
         var consumer = processor.Services.GetRequiredService<IConsumer<byte[]?, byte[]?>>();
         await WaitUntilAsync(() => Consumed(consumer) == 400, TimeSpan.FromSeconds(20), "the processor consumed every message");
-
-        await using var dataSource = scenario.OpenDataSource();
-        var audit = new PipelineAudit(dataSource, HoppingWindows.Default);
-        Assert.Equal(0, await audit.StoredOffsetTotalAsync(scenario.Group, scenario.Topic, TestContext.Current.CancellationToken));
 
         await processor.DisposeAsync();
 
