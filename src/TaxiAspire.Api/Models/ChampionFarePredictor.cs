@@ -1,18 +1,19 @@
 using System.Globalization;
 using TaxiAspire.Scoring;
+using TaxiAspire.Trips.Contract;
 
 namespace TaxiAspire.Api.Models;
 
 /// <summary>
-/// Scores a request with the champion the shared loader follows, through the same <see cref="FareScorer"/> the
+/// Scores a trip with the champion the shared loader follows, through the same <see cref="FareScorer"/> the
 /// processor scores its batches with; null while no champion is loaded.
 /// </summary>
 internal sealed class ChampionFarePredictor(FareScorer scorer) : IFarePredictor
 {
-    public Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
+    public Task<FarePrediction?> PredictAsync(TripEvent trip, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var scored = scorer.Score([request.ToTripEvent()]);
+        ArgumentNullException.ThrowIfNull(trip);
+        var scored = scorer.Score([trip]);
         return Task.FromResult(scored is null
             ? null
             // Both registries number versions 1, 2, 3…
