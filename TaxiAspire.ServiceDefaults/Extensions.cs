@@ -7,6 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TaxiAspire.ServiceDefaults;
+using TaxiAspire.ServiceDefaults.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -29,6 +30,7 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.AddLibraryLogLevels();
         builder.Services.AddServiceTelemetry();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
