@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using TaxiAspire.ServiceDefaults;
 using TaxiAspire.ServiceDefaults.Lifetime;
+using TaxiAspire.ServiceDefaults.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -35,6 +36,7 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        builder.AddLibraryLogLevels();
         builder.Services.AddServiceTelemetry();
         builder.Services.AddServiceLifetime();
         builder.ConfigureOpenTelemetry();

@@ -12,6 +12,7 @@ using processor::TaxiAspire.StreamProcessor.Storage;
 using TaxiAspire.Data.Schema;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Validation;
 using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.BrowserTests;
@@ -23,6 +24,12 @@ namespace TaxiAspire.BrowserTests;
 public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
 {
     private const string Group = "taxi-processor";
+
+    /// <summary>As many partitions as a scaled-out topic has, so the lag chart shows a realistic number of rows.</summary>
+    public const int Partitions = 12;
+
+    /// <summary>Every reason code the processor stores, so the rejects chart shows all of them.</summary>
+    public static readonly IReadOnlyList<string> ReasonCodes = [.. Enum.GetValues<RejectReason>().Select(r => r.ToCode())];
     private readonly HoppingWindows _windows = HoppingWindows.Default;
     private WebApplicationFactory<Program>? _factory;
     private long _nextOffset;
@@ -73,16 +80,16 @@ public sealed class DashboardServer(PostgresFixture postgres) : IAsyncLifetime
                 TipAmount = (n % 2 == 0 ? 0.15m : 0.22m) * fare,
             };
             trips.Add(new StoredTrip(trip.TripId, trip, pickup, null, trip.FareAmount + trip.TipAmount,
-                new KafkaSource("taxi_trips", (int)(n % 2), n, 0, pickup)));
+                new KafkaSource("taxi_trips", (int)(n % Partitions), n, 0, pickup)));
         }
 
         var rejected = Enumerable.Range(0, rejects)
-            .Select(i => new RejectedMessage(new KafkaSource("taxi_trips", 0, 1_000_000 + first + i, 0, now), i % 3 == 0 ? "malformed_json" : "non_positive_total", "seeded", "{}"u8.ToArray()))
+            .Select(i => new RejectedMessage(new KafkaSource("taxi_trips", 0, 1_000_000 + first + i, 0, now), ReasonCodes[(int)((first + i) % ReasonCodes.Count)], "seeded", "{}"u8.ToArray()))
             .ToList();
         _nextOffset += count + rejects;
         var writer = new TripBatchWriter(DataSource, _windows);
         await writer.WriteAsync(
-            new TripBatch(Group, trips, rejected, [new PartitionProgress("taxi_trips", 0, _nextOffset, 0), new PartitionProgress("taxi_trips", 1, _nextOffset / 2, 0)]),
+            new TripBatch(Group, trips, rejected, [.. Enumerable.Range(0, Partitions).Select(p => new PartitionProgress("taxi_trips", p, (_nextOffset * (p + 1)) + 1_000_000, 0))]),
             CancellationToken.None);
         await ScoreAsync();
     }

@@ -7,16 +7,16 @@ namespace TaxiAspire.Api.Endpoints;
 /// <summary><c>/api/admin</c>: operations that change the system; every one needs the admin API key.</summary>
 internal static class AdminEndpoints
 {
-    public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = api.MapGroup("/admin")
+        var admin = app.MapGroup("/api/admin")
             .WithTags("Admin")
             .AddEndpointFilter<ApiKeyEndpointFilter>();
         admin.MapPost("/retrain", Retrain)
             .WithName("Retrain")
             .WithSummary("Ask the trainer for a training run")
             .WithDescription($"Requires the {AdminOptions.HeaderName} header: 401 without it, 403 with a wrong key. 503 while no trainer is deployed.");
-        return api;
+        return app;
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> Retrain(TrainerClient trainer, CancellationToken cancellationToken) =>

@@ -10,14 +10,14 @@ internal static class DeadLetterEndpoints
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    public static RouteGroupBuilder MapDeadLetterEndpoints(this RouteGroupBuilder group)
+    public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app)
     {
-        group.MapGet("/dead-letters", GetDeadLetters)
+        var deadLetters = app.MapGroup("/api/dead-letters").WithTags("Dead letters");
+        deadLetters.MapGet("", GetDeadLetters)
             .WithName("GetDeadLetters")
-            .WithTags("Dead letters")
             .WithSummary("The latest rejected messages, newest first")
             .WithDescription($"Filters: reason (a reject reason code), limit. Payloads are shown as UTF-8 text, cut at {DeadLetterQueries.PayloadPreviewBytes} bytes.");
-        return group;
+        return app;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DeadLetterView>>, ValidationProblem>> GetDeadLetters(

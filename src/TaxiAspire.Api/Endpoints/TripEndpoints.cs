@@ -12,16 +12,16 @@ internal static class TripEndpoints
     public const int MaxLimit = 1_000;
     public const string NextCursorHeader = "X-Next-Cursor";
 
-    public static RouteGroupBuilder MapTripEndpoints(this RouteGroupBuilder group)
+    public static IEndpointRouteBuilder MapTripEndpoints(this IEndpointRouteBuilder app)
     {
-        group.MapGet("/trips", SearchTrips)
+        var trips = app.MapGroup("/api/trips").WithTags("Trips");
+        trips.MapGet("", SearchTrips)
             .WithName("SearchTrips")
-            .WithTags("Trips")
             .WithSummary("Stored trips, newest first")
             .WithDescription(
                 "Filters: vendor (id), from/to (ISO 8601 pickup time, [from, to)), anomaly (true/false). " +
                 $"Paging: pass the {NextCursorHeader} response header (also in the Link header) as before= to get the next, older page.");
-        return group;
+        return app;
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TripView>>, ValidationProblem>> SearchTrips(

@@ -15,21 +15,21 @@ internal static class WindowEndpoints
     private static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
     private static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static RouteGroupBuilder MapWindowEndpoints(this RouteGroupBuilder group)
+    public static IEndpointRouteBuilder MapWindowEndpoints(this IEndpointRouteBuilder app)
     {
-        group.MapGet("/windows", GetWindows)
+        var windows = app.MapGroup("/api/windows").WithTags("Windows");
+        windows.MapGet("", GetWindows)
             .WithName("GetWindows")
-            .WithTags("Windows")
             .WithSummary("Hopping windows, newest first")
             .WithDescription(
                 "Filters: vendor (id), from/to (ISO 8601 window start, [from, to)), limit. Averages are per trip; model_mae is the mean " +
                 "absolute error of the scored trips. Served from a cache of answers per query that is refreshed in the background, so " +
                 "an answer may lag the database by up to a second.");
-        return group;
+        return app;
     }
 
     private static async Task<Results<Utf8Json<IReadOnlyList<WindowView>>, ValidationProblem>> GetWindows(
-        WindowAnswers answers,
+        WindowResponseCache responses,
         CancellationToken cancellationToken,
         string? vendor = null,
         string? from = null,
@@ -49,27 +49,6 @@ internal static class WindowEndpoints
         }
 
         var query = new WindowQuery(vendorId, (start ?? Earliest).ToUniversalTime(), (end ?? Latest).ToUniversalTime(), take);
-        return new Utf8Json<IReadOnlyList<WindowView>>(await answers.GetAsync(query, cancellationToken));
+        return new Utf8Json<IReadOnlyList<WindowView>>(await responses.GetAsync(query, cancellationToken));
     }
-}
-
-/// <summary>One validated <c>/api/windows</c> query, normalised (UTC bounds, defaults filled in): the cache key.</summary>
-internal readonly record struct WindowQuery(int? VendorId, DateTimeOffset From, DateTimeOffset To, int Limit);
-
-/// <summary><c>/api/windows</c> answers as serialized JSON, at most <see cref="MaxAge"/> old.</summary>
-internal sealed class WindowAnswers(WindowQueries queries, JsonAnswers json, TimeProvider timeProvider)
-{
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
-
-    // 288 windows are ~70 KB of JSON; the budget keeps a few hundred distinct queries, the rest are read through.
-    private const long ByteBudget = 32L * 1024 * 1024;
-
-    private readonly RefreshAheadCache<WindowQuery> _cache = new(timeProvider, MaxAge, ByteBudget);
-    private Func<WindowQuery, CancellationToken, Task<byte[]>>? _read;
-
-    public ValueTask<ReadOnlyMemory<byte>> GetAsync(WindowQuery query, CancellationToken cancellationToken) =>
-        _cache.GetAsync(query, _read ??= ReadAsync, cancellationToken);
-
-    private async Task<byte[]> ReadAsync(WindowQuery query, CancellationToken cancellationToken) =>
-        json.Serialize(await queries.WindowsAsync(query.VendorId, query.From, query.To, query.Limit, cancellationToken));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TaxiAspire.Scoring;
 using TaxiAspire.Trips.Features;
+using TaxiAspire.Trips.Contract;
 
 namespace TaxiAspire.Api.Models;
 
@@ -10,10 +11,10 @@ namespace TaxiAspire.Api.Models;
 /// </summary>
 internal sealed class ChampionFarePredictor(FareScorer scorer) : IFarePredictor
 {
-    public Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
+    public Task<FarePrediction?> PredictAsync(TripEvent trip, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var scored = scorer.Score([FareModelInput.From(request.ToTripEvent())]);
+        ArgumentNullException.ThrowIfNull(trip);
+        var scored = scorer.Score([FareModelInput.From(trip)]);
         return Task.FromResult(scored is null
             ? null
             // Both registries number versions 1, 2, 3…

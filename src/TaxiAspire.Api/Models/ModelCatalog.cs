@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TaxiAspire.Scoring;
+using TaxiAspire.Trips.Contract;
 
 namespace TaxiAspire.Api.Models;
 
@@ -37,7 +38,7 @@ public interface IModelCatalog
 /// <summary>Scores a trip with the current champion; null when there is no champion to score with.</summary>
 public interface IFarePredictor
 {
-    Task<FarePrediction?> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
+    Task<FarePrediction?> PredictAsync(TripEvent trip, CancellationToken cancellationToken);
 }
 
 /// <summary>

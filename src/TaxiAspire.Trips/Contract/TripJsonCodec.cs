@@ -17,8 +17,19 @@ public static class TripJsonCodec
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
-    public static TripDecodeResult Decode(ReadOnlySpan<byte> utf8Json)
+    public static TripDecodeResult Decode(ReadOnlySpan<byte> utf8Json) => Decode(utf8Json, priceOptional: false, out _);
+
+    /// <summary>
+    /// Decodes a trip that may come without its price, as one sent to be priced does: when <c>fare_amount</c> and
+    /// <c>tip_amount</c> are both absent the trip carries 0 for them and <paramref name="priced"/> is false; one
+    /// without the other is still a missing field.
+    /// </summary>
+    public static TripDecodeResult DecodeWithOptionalPrice(ReadOnlySpan<byte> utf8Json, out bool priced) =>
+        Decode(utf8Json, priceOptional: true, out priced);
+
+    private static TripDecodeResult Decode(ReadOnlySpan<byte> utf8Json, bool priceOptional, out bool priced)
     {
+        priced = true;
         if (utf8Json.Length > MaxMessageBytes)
         {
             return TripDecodeResult.Failure(RejectReason.OversizedMessage, $"message is {utf8Json.Length} bytes; the limit is {MaxMessageBytes}");
@@ -26,7 +37,7 @@ public static class TripJsonCodec
 
         try
         {
-            return DecodeCore(utf8Json);
+            return DecodeCore(utf8Json, priceOptional, out priced);
         }
         catch (JsonException ex)
         {
@@ -34,8 +45,9 @@ public static class TripJsonCodec
         }
     }
 
-    private static TripDecodeResult DecodeCore(ReadOnlySpan<byte> utf8Json)
+    private static TripDecodeResult DecodeCore(ReadOnlySpan<byte> utf8Json, bool priceOptional, out bool priced)
     {
+        priced = true;
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 8 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -52,7 +64,8 @@ public static class TripJsonCodec
                     return TripDecodeResult.Failure(RejectReason.MalformedJson, "unexpected content after the JSON object");
                 }
 
-                return fields.ToTrip();
+                priced = !priceOptional || fields.FareAmount is not null || fields.TipAmount is not null;
+                return fields.ToTrip(priced);
             }
 
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -336,9 +349,9 @@ public static class TripJsonCodec
         public decimal? FareAmount;
         public decimal? TipAmount;
 
-        public readonly TripDecodeResult ToTrip()
+        public readonly TripDecodeResult ToTrip(bool priced)
         {
-            var missing = FirstMissing();
+            var missing = FirstMissing(priced);
             if (missing is not null)
             {
                 return TripDecodeResult.Failure(RejectReason.MissingField, $"{missing} is required");
@@ -358,17 +371,18 @@ public static class TripJsonCodec
                 DropoffLatitude = DropoffLatitude,
                 PaymentType = PaymentType!.Value,
                 RateCodeId = RateCodeId,
-                FareAmount = FareAmount!.Value,
-                TipAmount = TipAmount!.Value,
+                FareAmount = priced ? FareAmount!.Value : 0m,
+                TipAmount = priced ? TipAmount!.Value : 0m,
             });
         }
 
-        private readonly string? FirstMissing() =>
+        private readonly string? FirstMissing(bool priced) =>
             VendorId is null ? TripFields.VendorId
             : Pickup is null ? TripFields.PickupDateTime
             : PassengerCount is null ? TripFields.PassengerCount
             : TripDistance is null ? TripFields.TripDistance
             : PaymentType is null ? TripFields.PaymentType
+            : !priced ? null
             : FareAmount is null ? TripFields.FareAmount
             : TipAmount is null ? TripFields.TipAmount
             : null;

@@ -4,8 +4,9 @@ using TaxiAspire.Trips.Geography;
 namespace TaxiAspire.Trips.Validation;
 
 /// <summary>
-/// The one definition of a valid trip: the stream processor rejects what this rejects, and the producer's dirty-data
-/// generator produces what this rejects.
+/// The one definition of a valid trip: the stream processor rejects what this rejects, the API's predict rejects what
+/// this rejects (a trip sent to be priced may leave its price out), and the producer's dirty-data generator produces
+/// what this rejects.
 /// </summary>
 public sealed class TripValidator(TripValidationOptions options, TimeProvider timeProvider)
 {
@@ -24,8 +25,26 @@ public sealed class TripValidator(TripValidationOptions options, TimeProvider ti
         return rejection is null ? decoded : new TripDecodeResult(null, rejection);
     }
 
+    /// <summary>
+    /// Decodes and validates a trip sent to be priced (the API's predict): the stream's contract and rules, except that
+    /// <c>fare_amount</c> and <c>tip_amount</c> may both be left out, and then the rules about them do not apply.
+    /// </summary>
+    public TripDecodeResult DecodeAndValidateForPricing(ReadOnlySpan<byte> utf8Json)
+    {
+        var decoded = TripJsonCodec.DecodeWithOptionalPrice(utf8Json, out var priced);
+        if (!decoded.IsSuccess)
+        {
+            return decoded;
+        }
+
+        var rejection = Validate(decoded.Trip, priced);
+        return rejection is null ? decoded : new TripDecodeResult(null, rejection);
+    }
+
     /// <returns>null when the trip is valid, otherwise why it is not.</returns>
-    public TripRejection? Validate(TripEvent trip)
+    public TripRejection? Validate(TripEvent trip) => Validate(trip, priced: true);
+
+    private TripRejection? Validate(TripEvent trip, bool priced)
     {
         ArgumentNullException.ThrowIfNull(trip);
 
@@ -35,9 +54,9 @@ public sealed class TripValidator(TripValidationOptions options, TimeProvider ti
             return new(RejectReason.InvalidPassengerCount, $"passenger_count {trip.PassengerCount} is outside 1..{options.MaxPassengerCount}");
         if (trip.TripDistance < 0 || trip.TripDistance > options.MaxTripDistanceMiles)
             return new(RejectReason.InvalidDistance, $"trip_distance {trip.TripDistance} is outside 0..{options.MaxTripDistanceMiles} miles");
-        if (trip.FareAmount < 0)
+        if (priced && trip.FareAmount < 0)
             return new(RejectReason.NegativeFare, $"fare_amount {trip.FareAmount} is negative");
-        if (TripMoney.TotalCost(trip) <= 0)
+        if (priced && TripMoney.TotalCost(trip) <= 0)
             return new(RejectReason.NonPositiveTotal, $"fare_amount + tip_amount = {TripMoney.TotalCost(trip)} is not positive");
         if (OutsideNyc(trip.PickupLongitude, trip.PickupLatitude) || OutsideNyc(trip.DropoffLongitude, trip.DropoffLatitude))
             return new(RejectReason.OutsideNyc, "a coordinate lies outside New York City");

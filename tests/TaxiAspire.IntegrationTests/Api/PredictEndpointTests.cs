@@ -6,6 +6,8 @@ using System.Text.Json;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.IntegrationTests.Training;
 using TaxiAspire.ModelRegistry.Local;
+using TaxiAspire.Trips.Contract;
+using TaxiAspire.Trips.Validation;
 
 namespace TaxiAspire.IntegrationTests.Api;
 
@@ -79,6 +81,59 @@ public sealed class PredictEndpointTests(PostgresFixture postgres) : IDisposable
         Assert.Equal(version, after.Body.GetProperty("model_version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task Predict_rejects_exactly_what_the_stream_rejects_for_the_same_reasons()
+    {
+        // No registry: a trip that passes the rules gets as far as "no champion" (503); one that breaks them is a 400
+        // naming the reason. The stream's verdict comes from the validator the processor runs (DecodeAndValidate).
+        await using var api = await StartAsync(withRegistry: false);
+        using var http = api.Factory.CreateClient();
+        var options = new TripValidationOptions();
+        var stream = new TripValidator(options, TimeProvider.System);
+        var now = stream.Clock.ToWallClock(TimeProvider.System.GetUtcNow());
+        var clean = new TripEvent
+        {
+            VendorId = 2,
+            PickupDateTime = now.AddHours(-2),
+            DropoffDateTime = now.AddHours(-2).AddMinutes(15),
+            PassengerCount = 1,
+            TripDistance = 3.0,
+            PickupLongitude = -73.98,
+            PickupLatitude = 40.75,
+            DropoffLongitude = -73.95,
+            DropoffLatitude = 40.78,
+            PaymentType = 1,
+            RateCodeId = 1,
+            FareAmount = 14.5m,
+            TipAmount = 3m,
+        };
+
+        var mismatches = new List<string>();
+        var cases = 0;
+        foreach (var reason in TripDefects.Reasons)
+        {
+            for (var variant = 0; variant < TripDefects.VariantCount(reason); variant++)
+            {
+                var message = TripDefects.Create(reason, clean, now, options, variant);
+                var expected = stream.DecodeAndValidate(message).Rejection?.Code;
+                var answer = await PostAsync(http, message);
+                var actual = answer.Status == HttpStatusCode.BadRequest ? answer.Body.GetProperty("reason").GetString() : $"HTTP {(int)answer.Status}";
+                cases++;
+                if (expected is null || actual != expected)
+                {
+                    mismatches.Add($"{reason} #{variant}: stream {expected ?? "accepts"}, predict {actual}");
+                }
+            }
+        }
+
+        var priced = await PostAsync(http, TripJsonCodec.Encode(clean));
+        var unpriced = await PostAsync(http, Encoding.UTF8.GetBytes(ThreeMileTrip));
+
+        Assert.Empty(mismatches);
+        Assert.True(cases > TripDefects.Reasons.Count, $"{cases} cases");
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (priced.Status, unpriced.Status));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_registryDirectory))
@@ -88,9 +143,9 @@ public sealed class PredictEndpointTests(PostgresFixture postgres) : IDisposable
     }
 
     // The registry folder, a one-second champion poll, and room for the polling below under the predict rate limit.
-    private Task<SeededApi> StartAsync() => SeededApi.CreateAsync(postgres, new Dictionary<string, string?>
+    private Task<SeededApi> StartAsync(bool withRegistry = true) => SeededApi.CreateAsync(postgres, new Dictionary<string, string?>
     {
-        ["ConnectionStrings:mlflow"] = _registryDirectory,
+        ["ConnectionStrings:mlflow"] = withRegistry ? _registryDirectory : null,
         ["Scoring:ReloadInterval"] = "00:00:01",
         ["RateLimiting:Predict:PermitLimit"] = "100000",
     });
@@ -112,9 +167,13 @@ public sealed class PredictEndpointTests(PostgresFixture postgres) : IDisposable
         }
     }
 
-    private static async Task<Answer> PostAsync(HttpClient http)
+    private static Task<Answer> PostAsync(HttpClient http) => PostAsync(http, Encoding.UTF8.GetBytes(ThreeMileTrip));
+
+    private static async Task<Answer> PostAsync(HttpClient http, byte[] body)
     {
-        using var response = await http.PostAsync(new Uri("/api/predict", UriKind.Relative), new StringContent(ThreeMileTrip, Encoding.UTF8, "application/json"), Ct);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(new Uri("/api/predict", UriKind.Relative), content, Ct);
         return new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
     }
 

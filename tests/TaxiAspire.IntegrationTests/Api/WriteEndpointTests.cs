@@ -15,15 +15,16 @@ public class WriteEndpointTests(PostgresFixture postgres)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // The stream's reason codes, and a detail that names the field when there is one.
     [Theory]
-    [InlineData("{not json", "body")]
-    [InlineData("[1, 2]", "body")]
-    [InlineData("""{"vendor_id": "two", "pickup_datetime": "2026-11-25 08:15:00"}""", "vendor_id")]
-    [InlineData("""{"vendor_id": 2, "pickup_datetime": "25/11/2026", "passenger_count": 1, "trip_distance": 1, "payment_type": 1}""", "pickup_datetime")]
-    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": -4, "payment_type": 1}""", "trip_distance")]
-    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": 4}""", "payment_type")]
-    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": 4, "payment_type": 1, "pickup_latitude": 123}""", "pickup_latitude")]
-    public async Task Predict_refuses_malformed_trips_naming_the_field(string body, string field)
+    [InlineData("{not json", "malformed_json", null)]
+    [InlineData("[1, 2]", "malformed_json", null)]
+    [InlineData("""{"vendor_id": "two", "pickup_datetime": "2026-11-25 08:15:00"}""", "invalid_field_type", "vendor_id")]
+    [InlineData("""{"vendor_id": 2, "pickup_datetime": "25/11/2026", "passenger_count": 1, "trip_distance": 1, "payment_type": 1}""", "invalid_field_type", "pickup_datetime")]
+    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": -4, "payment_type": 1}""", "invalid_distance", "trip_distance")]
+    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": 4}""", "missing_field", "payment_type")]
+    [InlineData("""{"vendor_id": 2, "pickup_datetime": "2026-11-25 08:15:00", "passenger_count": 1, "trip_distance": 4, "payment_type": 1, "pickup_latitude": 123}""", "outside_nyc", null)]
+    public async Task Predict_refuses_malformed_trips_with_the_streams_reason(string body, string reason, string? field)
     {
         await using var api = await SeededApi.CreateAsync(postgres);
         using var http = api.Factory.CreateClient();
@@ -31,8 +32,25 @@ public class WriteEndpointTests(PostgresFixture postgres)
         using var response = await http.PostAsync(new Uri("/api/predict", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(reason, problem.GetProperty("reason").GetString());
+        if (field is not null)
+        {
+            Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Predict_refuses_a_body_that_is_not_json_with_415()
+    {
+        await using var api = await SeededApi.CreateAsync(postgres);
+        using var http = api.Factory.CreateClient();
+
+        using var response = await http.PostAsync(new Uri("/api/predict", UriKind.Relative), new StringContent(ValidTrip, Encoding.UTF8, "text/plain"), Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

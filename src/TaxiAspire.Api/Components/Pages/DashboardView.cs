@@ -17,7 +17,8 @@ public sealed record VendorSeries(int VendorId, IReadOnlyList<WindowPoint> Point
 /// <summary>One scored trip: its actual fare beside the model's prediction.</summary>
 public sealed record FarePair(int Index, double Actual, double Predicted);
 
-public sealed record LagBar(string Partition, long Messages);
+/// <summary>One row of a horizontal bar chart: its label, its formatted value, and its length in % of the longest.</summary>
+public sealed record Bar(string Label, string Value, double Percent);
 
 /// <summary>A snapshot shaped for the page: chart series and formatted figures, computed once per refresh.</summary>
 public sealed record DashboardView(
@@ -30,9 +31,9 @@ public sealed record DashboardView(
     IReadOnlyList<SecondCount> Throughput,
     IReadOnlyList<VendorSeries> TipsByVendor,
     IReadOnlyList<FarePair> Fares,
-    IReadOnlyList<RejectCount> Rejects,
-    IReadOnlyList<LagBar> Lag,
-    string LagTitle,
+    IReadOnlyList<Bar> Rejects,
+    IReadOnlyList<Bar> Lag,
+    string LagUnit,
     string LagNote,
     ModelVersionView? Champion,
     int ModelVersionCount,
@@ -45,9 +46,11 @@ public sealed record DashboardView(
         ArgumentNullException.ThrowIfNull(snapshot);
         var stats = snapshot.Stats;
         var lagKnown = stats.ConsumerLag.Count > 0 && stats.ConsumerLag.All(p => p.Lag is not null);
-        var lag = stats.ConsumerLag
-            .Select(p => new LagBar($"{p.Topic}[{p.Partition}]", lagKnown ? p.Lag!.Value : p.StoredOffset))
-            .ToList();
+        // "p0".."p11" when all rows are one group's one topic (the usual case, named in the note); otherwise the
+        // topic goes into the label too.
+        var oneLog = stats.ConsumerLag.Select(p => (p.ConsumerGroup, p.Topic)).Distinct().Count() <= 1;
+        var lag = Bars(stats.ConsumerLag.Select(p => (oneLog ? $"p{p.Partition}" : $"{p.Topic} p{p.Partition}", lagKnown ? p.Lag!.Value : p.StoredOffset)));
+        var logName = stats.ConsumerLag.Count > 0 && oneLog && stats.ConsumerLag[0] is var first ? $" ({first.Topic}, group {first.ConsumerGroup})" : "";
 
         return new DashboardView(
             stats.AsOf.ToString("HH:mm:ss", Invariant),
@@ -63,15 +66,22 @@ public sealed record DashboardView(
                 .Select(g => new VendorSeries(g.Key, [.. g.OrderBy(w => w.WindowStart).Select(w => new WindowPoint(w.WindowStart.UtcDateTime, (double)w.AvgTip))]))],
             [.. snapshot.RecentScoredTrips
                 .Select((t, i) => new FarePair(i + 1, (double)t.FareAmount, t.PredictedFare ?? 0))],
-            stats.RejectsByReason,
+            Bars(stats.RejectsByReason.Select(r => (r.Reason, r.Count))),
             lag,
-            lagKnown ? "messages behind" : "stored offset",
+            lagKnown ? "messages behind" : "stored offset (messages)",
             lagKnown
-                ? "Broker high watermark minus the offset stored with the results."
-                : "Lag unknown (the API cannot reach Kafka): showing the offsets stored with the results.",
+                ? $"Broker high watermark minus the offset stored with the results{logName}."
+                : $"Lag unknown (the API cannot reach Kafka): showing the offsets stored with the results{logName}.",
             snapshot.Models.Versions.FirstOrDefault(v => v.Version == snapshot.Models.ChampionVersion),
             snapshot.Models.Versions.Count,
             snapshot.RecentAnomalies);
+    }
+
+    private static List<Bar> Bars(IEnumerable<(string Label, long Value)> rows)
+    {
+        var list = rows.ToList();
+        var max = Math.Max(1, list.Count == 0 ? 0 : list.Max(r => r.Value));
+        return [.. list.Select(r => new Bar(r.Label, r.Value.ToString("N0", Invariant), 100.0 * Math.Max(0, r.Value) / max))];
     }
 
     // Seconds without a stored trip are absent from the query; the chart shows them as zero, not as a gap.

@@ -6,10 +6,10 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace TaxiAspire.Api.Caching;
 
 /// <summary>
-/// Serializes answers once, for many requests, with exactly the options (source-generated <see cref="ApiJsonContext"/>,
+/// Serializes a response body once, for many requests, with exactly the options (source-generated <see cref="ApiJsonContext"/>,
 /// snake_case) the endpoints' own results use.
 /// </summary>
-public sealed class JsonAnswers(IOptions<HttpJsonOptions> options)
+public sealed class ResponseJsonSerializer(IOptions<HttpJsonOptions> options)
 {
     public byte[] Serialize<T>(T value) =>
         JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)options.Value.SerializerOptions.GetTypeInfo(typeof(T)));
