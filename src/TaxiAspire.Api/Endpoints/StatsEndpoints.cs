@@ -1,5 +1,4 @@
 using TaxiAspire.Api.Caching;
-using TaxiAspire.Api.Monitoring;
 using TaxiAspire.Api.Stats;
 
 namespace TaxiAspire.Api.Endpoints;
