@@ -15,12 +15,24 @@ namespace TaxiAspire.ServiceDefaults.Lifetime;
 /// </summary>
 internal sealed class TelemetryShutdown(IServiceProvider services, IOptions<ServiceLifetimeOptions> options) : IHostedLifecycleService
 {
+    private TracerProvider? _tracer;
+    private MeterProvider? _meter;
+    private LoggerProvider? _logger;
+
+    // Resolved on start, not on stop: a host may be stopped after its service provider was disposed (a test host's
+    // disposal does that), and then there is nothing left to resolve them from.
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _tracer = services.GetService<TracerProvider>();
+        _meter = services.GetService<MeterProvider>();
+        _logger = services.GetService<LoggerProvider>();
+        return Task.CompletedTask;
+    }
+
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
         var timeout = (int)options.Value.TelemetryFlushTimeout.TotalMilliseconds;
-        var tracer = services.GetService<TracerProvider>();
-        var meter = services.GetService<MeterProvider>();
-        var logger = services.GetService<LoggerProvider>();
+        var (tracer, meter, logger) = (_tracer, _meter, _logger);
         // Shutdown blocks for up to the timeout; each on its own thread so the three waits overlap.
         return Task.WhenAll(
             Task.Run(() => tracer?.Shutdown(timeout), CancellationToken.None),
@@ -31,8 +43,6 @@ internal sealed class TelemetryShutdown(IServiceProvider services, IOptions<Serv
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
