@@ -14,27 +14,27 @@ internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<ConsumeResult<b
 internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripRejection Rejection);
 
 /// <summary>
-/// Turns consumed messages into a <see cref="TripBatch"/>, each trip's work done once: decode (span-based, no
-/// intermediate strings) and validate, derive its id, UTC instants and total, build its model input; then score the
-/// batch's inputs in one call of the champion and note each partition's next offset and newest event time. The writer
-/// assigns windows to the trips it inserts.
+/// Turns consumed messages into a <see cref="TripBatch"/>, each trip's work done once, in one pass over the messages:
+/// decode (span-based, no intermediate strings) and validate, build its model input, note its partition's next offset,
+/// newest event time and last message; then score the batch's inputs in one call of the champion and make each stored
+/// trip, with its id, UTC instants, total and score. The writer assigns windows to the trips it inserts.
 /// </summary>
 internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
 {
-    public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
+    public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, IReadOnlyDictionary<int, int> epochs)
     {
         // One read of the champion for the whole batch: without one, no model inputs are built and trips go unscored.
         var champion = scorer.Champion;
-        var trips = new List<StoredTrip>(messages.Count);
+        var valid = new List<ValidTrip>(messages.Count);
         var inputs = champion is null ? null : new List<FareModelInput>(messages.Count);
         var rejects = new List<RejectedMessage>();
         var deadLetters = new List<DeadLetter>();
-        var progress = new Dictionary<(string Topic, int Partition), PartitionProgress>();
+        var partitions = new Dictionary<(string Topic, int Partition), PartitionTally>();
 
         foreach (var message in messages)
         {
             var partition = message.Partition.Value;
-            if (!epochs.TryGet(partition, out var epoch))
+            if (!epochs.TryGetValue(partition, out var epoch))
             {
                 continue; // revoked while the batch was filling: its new owner reads it again from the stored offset
             }
@@ -49,16 +49,22 @@ internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
                 ? TripDecodeResult.Failure(RejectReason.MalformedJson, "the message has no value")
                 : validator.DecodeAndValidate(value);
 
-            var key = (message.Topic, partition);
-            var maxEventTime = progress.TryGetValue(key, out var previous) ? previous.MaxEventTime : null;
+            if (!partitions.TryGetValue((message.Topic, partition), out var tally))
+            {
+                tally = new PartitionTally(epoch);
+                partitions.Add((message.Topic, partition), tally);
+            }
+
+            // A partition's messages come in offset order: the last one seen is the one stored with the next offset.
+            tally.Last = message;
             if (result.IsSuccess)
             {
-                var stored = ToStoredTrip(result.Trip, source);
-                trips.Add(stored);
+                var pickupUtc = validator.Clock.ToUtc(result.Trip.PickupDateTime);
+                valid.Add(new ValidTrip(result.Trip, source, pickupUtc));
                 inputs?.Add(FareModelInput.From(result.Trip));
-                if (maxEventTime is null || stored.PickupUtc > maxEventTime)
+                if (tally.MaxEventTime is null || pickupUtc > tally.MaxEventTime)
                 {
-                    maxEventTime = stored.PickupUtc;
+                    tally.MaxEventTime = pickupUtc;
                 }
             }
             else
@@ -66,33 +72,43 @@ internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
                 rejects.Add(new RejectedMessage(source, result.Rejection.Code, result.Rejection.Detail, value ?? []));
                 deadLetters.Add(new DeadLetter(message, result.Rejection));
             }
-
-            progress[key] = new PartitionProgress(message.Topic, partition, message.Offset.Value + 1, epoch, maxEventTime);
         }
 
-        // Only each partition's last message needs its fingerprint: the one stored with the next offset.
-        foreach (var message in messages)
+        var scores = champion is not null && inputs is { Count: > 0 }
+            ? scorer.Score(champion, [.. valid.Select(v => v.Trip)], inputs)
+            : null;
+        var trips = new List<StoredTrip>(valid.Count);
+        for (var i = 0; i < valid.Count; i++)
         {
-            var key = (message.Topic, message.Partition.Value);
-            if (progress.TryGetValue(key, out var last) && last.NextOffset == message.Offset.Value + 1)
-            {
-                progress[key] = last with { LastMessageFingerprint = MessageFingerprint.Of(message.Message) };
-            }
+            trips.Add(ToStoredTrip(valid[i], scores?[i]));
         }
 
-        if (champion is not null && inputs is { Count: > 0 })
-        {
-            scorer.Score(champion, trips, inputs);
-        }
-
-        return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, [.. progress.Values]), messages, deadLetters);
+        var progress = partitions.Select(p => new PartitionProgress(
+            p.Key.Topic, p.Key.Partition, p.Value.Last!.Offset.Value + 1, p.Value.Epoch, p.Value.MaxEventTime,
+            MessageFingerprint.Of(p.Value.Last.Message))).ToList();
+        return new BuiltBatch(new TripBatch(consumerGroup, trips, rejects, progress), messages, deadLetters);
     }
 
-    private StoredTrip ToStoredTrip(TripEvent trip, KafkaSource source) => new(
-        TripId: string.IsNullOrEmpty(trip.TripId) ? source.DerivedTripId() : trip.TripId,
-        Trip: trip,
-        PickupUtc: validator.Clock.ToUtc(trip.PickupDateTime),
-        DropoffUtc: trip.DropoffDateTime is { } dropoff ? validator.Clock.ToUtc(dropoff) : null,
-        TotalAmount: TripMoney.TotalCost(trip),
-        Source: source);
+    private StoredTrip ToStoredTrip(ValidTrip valid, TripScore? score) => new(
+        TripId: string.IsNullOrEmpty(valid.Trip.TripId) ? valid.Source.DerivedTripId() : valid.Trip.TripId,
+        Trip: valid.Trip,
+        PickupUtc: valid.PickupUtc,
+        DropoffUtc: valid.Trip.DropoffDateTime is { } dropoff ? validator.Clock.ToUtc(dropoff) : null,
+        TotalAmount: TripMoney.TotalCost(valid.Trip),
+        Source: valid.Source)
+    {
+        Score = score,
+    };
+
+    private readonly record struct ValidTrip(TripEvent Trip, KafkaSource Source, DateTimeOffset PickupUtc);
+
+    // One partition's part of the batch, kept while the messages are read.
+    private sealed class PartitionTally(int epoch)
+    {
+        public int Epoch { get; } = epoch;
+
+        public DateTimeOffset? MaxEventTime { get; set; }
+
+        public ConsumeResult<byte[]?, byte[]?>? Last { get; set; }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TaxiAspire.Scoring;
+using TaxiAspire.Trips.Contract;
 using TaxiAspire.Trips.Features;
 
 namespace TaxiAspire.StreamProcessor.Building;
@@ -13,17 +14,19 @@ internal sealed class TripScorer(ChampionHolder champion, IOptions<AnomalyOption
     /// <summary>The champion scoring now; null until one is loaded.</summary>
     public ChampionModel? Champion => champion.Current;
 
-    /// <summary>Replaces each trip with a scored copy; <paramref name="inputs"/> are the trips' model inputs, in order.</summary>
-    public void Score(ChampionModel model, List<StoredTrip> trips, IReadOnlyList<FareModelInput> inputs)
+    /// <summary>The score of each trip, in order; <paramref name="inputs"/> are the trips' model inputs, in the same order.</summary>
+    public TripScore[] Score(ChampionModel model, IReadOnlyList<TripEvent> trips, IReadOnlyList<FareModelInput> inputs)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(trips);
         var fares = model.PredictFares(inputs);
-        for (var i = 0; i < trips.Count; i++)
+        var scores = new TripScore[trips.Count];
+        for (var i = 0; i < scores.Length; i++)
         {
-            var prediction = fares[i];
-            trips[i] = trips[i] with { Score = new TripScore(prediction, model.Version, IsAnomaly(trips[i].Trip.FareAmount, prediction)) };
+            scores[i] = new TripScore(fares[i], model.Version, IsAnomaly(trips[i].FareAmount, fares[i]));
         }
+
+        return scores;
     }
 
     internal bool IsAnomaly(decimal fare, decimal prediction)

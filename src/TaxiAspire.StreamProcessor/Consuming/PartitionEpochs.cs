@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Confluent.Kafka;
 using TaxiAspire.StreamProcessor.Building;
 
 namespace TaxiAspire.StreamProcessor.Consuming;
@@ -6,12 +6,13 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 /// <summary>
 /// The log epoch of each partition this replica currently owns (see <c>consumer_offsets.log_epoch</c>), and the
 /// partitions whose log is still to be proven the one their offsets were stored from. Written by the rebalance
-/// callbacks and read by the consume loop and the batch builder, all on the consume thread.
+/// callbacks (which librdkafka runs inside Consume) and read by the consume loop: all on the consume thread. The lanes
+/// get a copy of the epochs their part needs (<see cref="Of"/>), taken before the next Consume can change them.
 /// </summary>
 internal sealed class PartitionEpochs
 {
-    private readonly ConcurrentDictionary<int, int> _epochs = new();
-    private readonly ConcurrentDictionary<int, PartitionProgress> _unverified = new();
+    private readonly Dictionary<int, int> _epochs = [];
+    private readonly Dictionary<int, PartitionProgress> _unverified = [];
 
     public void Assign(int partition, int epoch) => _epochs[partition] = epoch;
 
@@ -28,15 +29,32 @@ internal sealed class PartitionEpochs
 
     public void Revoke(int partition)
     {
-        _epochs.TryRemove(partition, out _);
-        _unverified.TryRemove(partition, out _);
+        _epochs.Remove(partition);
+        _unverified.Remove(partition);
     }
 
     public bool TryGet(int partition, out int epoch) => _epochs.TryGetValue(partition, out epoch);
 
+    /// <summary>The current epoch of each of the messages' partitions this replica still owns.</summary>
+    public Dictionary<int, int> Of(IEnumerable<ConsumeResult<byte[]?, byte[]?>> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var owned = new Dictionary<int, int>();
+        foreach (var message in messages)
+        {
+            var partition = message.Partition.Value;
+            if (!owned.ContainsKey(partition) && _epochs.TryGetValue(partition, out var epoch))
+            {
+                owned.Add(partition, epoch);
+            }
+        }
+
+        return owned;
+    }
+
     /// <summary>True while some partition waits for its first message to prove its log.</summary>
-    public bool AnyUnverified => !_unverified.IsEmpty;
+    public bool AnyUnverified => _unverified.Count > 0;
 
     /// <summary>Takes the pending check of a partition, if it has one: it is made once, on the partition's first message.</summary>
-    public bool TryTakeUnverified(int partition, out PartitionProgress stored) => _unverified.TryRemove(partition, out stored!);
+    public bool TryTakeUnverified(int partition, out PartitionProgress stored) => _unverified.Remove(partition, out stored!);
 }

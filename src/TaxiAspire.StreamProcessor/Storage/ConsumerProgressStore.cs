@@ -36,8 +36,8 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         """;
 
     // The watermark rule, its one definition: the slowest partition's newest pickup minus the allowed lateness. Null
-    // while no partition has stored an event time.
-    private const string Watermark = """
+    // while no partition has stored an event time. Parameters: @lateness, @group, @topics (see AddWatermarkParameters).
+    internal const string Watermark = """
         SELECT min(max_event_time) - @lateness FROM consumer_offsets
         WHERE consumer_group = @group AND topic = ANY(@topics) AND max_event_time IS NOT NULL
         """;
@@ -97,7 +97,10 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
     /// progress in the batch's log epoch ending at or before the batch's first message: then no message of the batch
     /// is stored yet.
     /// </summary>
-    internal static async Task<bool> LockAndCheckFreshAsync(NpgsqlConnection connection, TripBatch batch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="before"/> (e.g. the transaction's settings) is sent with the lock in one round trip, and runs first.
+    /// </remarks>
+    internal static async Task<bool> LockAndCheckFreshAsync(NpgsqlConnection connection, TripBatch batch, NpgsqlBatchCommand before, CancellationToken cancellationToken)
     {
         var firstOffsets = new Dictionary<(string Topic, int Partition), long>();
         foreach (var source in batch.Trips.Select(t => t.Source).Concat(batch.Rejects.Select(r => r.Source)))
@@ -109,13 +112,15 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
             }
         }
 
-        await using var command = new NpgsqlCommand(LockProgress, connection);
+        var command = new NpgsqlBatchCommand(LockProgress);
         command.Parameters.AddWithValue("group", batch.ConsumerGroup);
         command.Parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).ToArray());
         command.Parameters.AddWithValue("partitions", batch.Progress.Select(p => p.Partition).ToArray());
+        await using var statements = new NpgsqlBatch(connection) { BatchCommands = { before, command } };
         var epochs = batch.Progress.ToDictionary(p => (p.Topic, p.Partition), p => p.LogEpoch);
         var fresh = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // The first statement returns no rows, so the reader starts on the lock's.
+        await using var reader = await statements.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = (reader.GetString(0), reader.GetInt32(1));
@@ -132,9 +137,9 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Stores each partition's next offset and newest event time, in the batch transaction.</summary>
-    internal static async Task AdvanceAsync(NpgsqlConnection connection, string group, IReadOnlyList<PartitionProgress> progress, CancellationToken cancellationToken)
+    internal static NpgsqlBatchCommand Advance(string group, IReadOnlyList<PartitionProgress> progress)
     {
-        await using var command = new NpgsqlCommand(UpsertProgress, connection);
+        var command = new NpgsqlBatchCommand(UpsertProgress);
         command.Parameters.AddWithValue("group", group);
         command.Parameters.AddWithValue("topics", progress.Select(p => p.Topic).ToArray());
         command.Parameters.AddWithValue("partitions", progress.Select(p => p.Partition).ToArray());
@@ -148,18 +153,14 @@ public sealed class ConsumerProgressStore(NpgsqlDataSource dataSource)
         {
             Value = progress.Select(p => p.LastMessageFingerprint).ToArray(),
         });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
-    /// <summary>The window watermark of the batch's topics for its group, as stored in this transaction; null before any event time.</summary>
-    internal static async Task<DateTimeOffset?> WatermarkAsync(NpgsqlConnection connection, TripBatch batch, TimeSpan allowedLateness, CancellationToken cancellationToken)
+    /// <summary>The parameters of <see cref="Watermark"/>: the batch's group and topics, and the allowed lateness.</summary>
+    internal static void AddWatermarkParameters(NpgsqlParameterCollection parameters, TripBatch batch, TimeSpan allowedLateness)
     {
-        await using var command = new NpgsqlCommand(Watermark, connection);
-        command.Parameters.AddWithValue("lateness", allowedLateness);
-        command.Parameters.AddWithValue("group", batch.ConsumerGroup);
-        command.Parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).Distinct(StringComparer.Ordinal).ToArray());
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime watermark
-            ? new DateTimeOffset(DateTime.SpecifyKind(watermark, DateTimeKind.Utc))
-            : null;
+        parameters.AddWithValue("lateness", allowedLateness);
+        parameters.AddWithValue("group", batch.ConsumerGroup);
+        parameters.AddWithValue("topics", batch.Progress.Select(p => p.Topic).Distinct(StringComparer.Ordinal).ToArray());
     }
 }

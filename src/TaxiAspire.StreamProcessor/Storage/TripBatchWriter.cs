@@ -30,30 +30,36 @@ public sealed class TripBatchWriter(NpgsqlDataSource dataSource, HoppingWindows 
         ArgumentNullException.ThrowIfNull(commitPrerequisite);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var durable = new NpgsqlCommand(DurableCommit, connection))
-        {
-            await durable.ExecuteNonQueryAsync(cancellationToken);
-        }
 
+        // Round trips are most of a small batch's time, so statements that need no answer in between travel together.
         var inserted = new TripInsertResult(0, CopiedIntoTrips: false);
         if (batch.Trips.Count > 0)
         {
             var contributions = new WindowContributions(windows);
             // Locks the batch's progress rows first: a writer of the same partitions (a zombie) waits here.
-            var onlyNewMessages = await ConsumerProgressStore.LockAndCheckFreshAsync(connection, batch, cancellationToken);
+            var onlyNewMessages = await ConsumerProgressStore.LockAndCheckFreshAsync(connection, batch, new NpgsqlBatchCommand(DurableCommit), cancellationToken);
             inserted = await TripInserts.InsertAsync(connection, transaction, batch.Trips, onlyNewMessages, contributions, cancellationToken);
             await contributions.UpsertAsync(connection, cancellationToken);
+        }
+        else
+        {
+            await using var durable = new NpgsqlCommand(DurableCommit, connection);
+            await durable.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var rejects = batch.Rejects.Count > 0 ? await RejectedMessageStore.InsertAsync(connection, batch.Rejects, cancellationToken) : 0;
         var closed = 0;
         if (batch.Progress.Count > 0)
         {
-            await ConsumerProgressStore.AdvanceAsync(connection, batch.ConsumerGroup, batch.Progress, cancellationToken);
-            if (allowedLateness is { } lateness
-                && await ConsumerProgressStore.WatermarkAsync(connection, batch, lateness, cancellationToken) is { } watermark)
+            await using var advance = new NpgsqlBatch(connection) { BatchCommands = { ConsumerProgressStore.Advance(batch.ConsumerGroup, batch.Progress) } };
+            if (allowedLateness is { } lateness)
             {
-                closed = await WindowClosing.CloseUpToAsync(connection, watermark, cancellationToken);
+                advance.BatchCommands.Add(WindowClosing.CloseUpToWatermark(batch, lateness));
+                closed = (int)(await advance.ExecuteScalarAsync(cancellationToken))!;
+            }
+            else
+            {
+                await advance.ExecuteNonQueryAsync(cancellationToken);
             }
         }
 

@@ -1,20 +1,24 @@
 using Npgsql;
+using TaxiAspire.StreamProcessor.Building;
 
 namespace TaxiAspire.StreamProcessor.Storage;
 
 /// <summary>
-/// Closes the windows a watermark has passed (end at or before it), in the batch transaction: each window at most once
-/// (closed_at IS NULL re-checked under the row lock), its snapshot recorded in <c>window_publications</c>, the outbox
-/// the window publisher drains. The watermark itself is <see cref="ConsumerProgressStore.WatermarkAsync"/>.
+/// Closes the windows the watermark has passed (end at or before it), in the batch transaction, after the batch's
+/// offsets and event times are stored: each window at most once (closed_at IS NULL re-checked under the row lock), its
+/// snapshot recorded in <c>window_publications</c>, the outbox the window publisher drains. The watermark is
+/// <see cref="ConsumerProgressStore.Watermark"/>, computed by the same statement.
 /// </summary>
 internal static class WindowClosing
 {
-    private const string CloseWindows = """
-        WITH closed AS (
+    private const string CloseWindows = $"""
+        WITH watermark AS ({ConsumerProgressStore.Watermark}),
+        closed AS (
             UPDATE trip_windows tw SET closed_at = now()
-            WHERE tw.closed_at IS NULL AND tw.window_end <= @watermark
+            FROM watermark w(at)
+            WHERE tw.closed_at IS NULL AND tw.window_end <= w.at
             RETURNING tw.vendor_id, tw.window_start, tw.window_end, tw.trip_count, tw.fare_sum, tw.tip_sum, tw.total_sum,
-                      tw.distance_sum, @watermark AS watermark
+                      tw.distance_sum, w.at AS watermark
         ),
         published AS (
             INSERT INTO window_publications (vendor_id, window_start, window_end, trip_count, fare_sum, tip_sum, total_sum, distance_sum, watermark)
@@ -25,11 +29,11 @@ internal static class WindowClosing
         SELECT count(*)::int FROM published
         """;
 
-    /// <summary>Closes every open window ending at or before <paramref name="watermark"/>; returns how many.</summary>
-    public static async Task<int> CloseUpToAsync(NpgsqlConnection connection, DateTimeOffset watermark, CancellationToken cancellationToken)
+    /// <summary>The statement closing every open window the batch's watermark has passed; it returns how many.</summary>
+    public static NpgsqlBatchCommand CloseUpToWatermark(TripBatch batch, TimeSpan allowedLateness)
     {
-        await using var command = new NpgsqlCommand(CloseWindows, connection);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("watermark", NpgsqlTypes.NpgsqlDbType.TimestampTz) { TypedValue = watermark });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var command = new NpgsqlBatchCommand(CloseWindows);
+        ConsumerProgressStore.AddWatermarkParameters(command.Parameters, batch, allowedLateness);
+        return command;
     }
 }

@@ -39,8 +39,10 @@ public sealed class ScoringIntegrationTests(PostgresFixture postgres) : IDisposa
         Assert.Equal("1", holder.Current!.Version);
 
         await using var db = await TaxiDatabase.CreateAsync(postgres);
-        var trips = new List<StoredTrip> { Trip("normal", 0, fare: 9.0m, miles: 2.0), Trip("absurd", 1, fare: 140m, miles: 1.0) };
-        new TripScorer(holder, Options.Create(new AnomalyOptions())).Score(holder.Current!, trips, [.. trips.Select(t => FareModelInput.From(t.Trip))]);
+        var unscored = new List<StoredTrip> { Trip("normal", 0, fare: 9.0m, miles: 2.0), Trip("absurd", 1, fare: 140m, miles: 1.0) };
+        var scores = new TripScorer(holder, Options.Create(new AnomalyOptions())).Score(
+            holder.Current!, [.. unscored.Select(t => t.Trip)], [.. unscored.Select(t => FareModelInput.From(t.Trip))]);
+        var trips = unscored.Select((trip, i) => trip with { Score = scores[i] }).ToList();
         await new TripBatchWriter(db.DataSource, HoppingWindows.Default).WriteAsync(
             new TripBatch("g", trips, [], [new PartitionProgress("taxi_trips", 0, 2, 0)]), Ct);
 
