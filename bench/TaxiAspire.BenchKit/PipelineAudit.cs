@@ -24,6 +24,36 @@ public sealed class PipelineAudit(NpgsqlDataSource dataSource, HoppingWindows wi
     }
 
     /// <summary>
+    /// For each partition with stored progress: its stored next offset, and how many of the offsets below it are stored
+    /// as a trip or a reject, in all and distinct. Exactly once within one log means both equal the next offset.
+    /// </summary>
+    public async Task<IReadOnlyList<PartitionCoverage>> OffsetCoverageAsync(string consumerGroup, string topic, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH stored AS (
+                SELECT source_partition AS partition, source_offset AS "offset" FROM trips WHERE source_topic = @topic
+                UNION ALL
+                SELECT partition, "offset" FROM rejected_messages WHERE topic = @topic
+            )
+            SELECT co.partition, co.next_offset, count(s."offset"), count(DISTINCT s."offset")
+            FROM consumer_offsets co LEFT JOIN stored s ON s.partition = co.partition AND s."offset" < co.next_offset
+            WHERE co.consumer_group = @group AND co.topic = @topic
+            GROUP BY co.partition, co.next_offset
+            ORDER BY co.partition
+            """);
+        command.Parameters.AddWithValue("group", consumerGroup);
+        command.Parameters.AddWithValue("topic", topic);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var partitions = new List<PartitionCoverage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            partitions.Add(new PartitionCoverage(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return partitions;
+    }
+
+    /// <summary>
     /// Windows whose stored aggregate differs from the one recomputed from the stored trips with the same window rule
     /// (missing or extra windows count too).
     /// </summary>

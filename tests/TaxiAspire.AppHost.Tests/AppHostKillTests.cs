@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TaxiAspire.AppHost.Tests;
 
@@ -62,9 +60,9 @@ public class AppHostKillTests
             {
                 AppHostAssembly(),
                 "--infrastructure", "local",
-                "--Infrastructure:KafkaPort", FreePort(),
-                "--Infrastructure:PostgresPort", FreePort(),
-                "--Infrastructure:ApiPort", FreePort(),
+                "--Infrastructure:KafkaPort", FreePort.NextText(),
+                "--Infrastructure:PostgresPort", FreePort.NextText(),
+                "--Infrastructure:ApiPort", FreePort.NextText(),
                 "--Infrastructure:LocalPostgresDataDirectory", dataDirectory,
             },
             WorkingDirectory = Path.GetDirectoryName(AppHostAssembly()),
@@ -74,9 +72,9 @@ public class AppHostKillTests
         };
         // What the launch profile sets under `dotnet run`, on free ports.
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.NextText()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.NextText()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.NextText()}";
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The AppHost did not start.");
         process.OutputDataReceived += (_, _) => { };
@@ -133,12 +131,5 @@ public class AppHostKillTests
 
         Assert.NotNull(root);
         return Path.Combine(root.FullName, "TaxiAspire.AppHost", "bin", testOutput.Parent!.Name, testOutput.Name, "TaxiAspire.AppHost.dll");
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using TaxiAspire.BenchKit;
+using TaxiAspire.Trips.Windows;
 
 namespace TaxiAspire.AppHost.Tests;
 
@@ -35,38 +32,16 @@ public class ExistingModeEndToEndTests
         }
 
         using var http = app.CreateHttpClient("api", "http");
-        var trips = await PollAsync(async () =>
-        {
-            var page = await http.GetFromJsonAsync<JsonElement>("/api/trips?limit=200", ct);
-            return page.GetArrayLength() >= 20 ? page : (JsonElement?)null;
-        }, TimeSpan.FromSeconds(90), ct);
+        var trips = await ApiTrips.WaitForAsync(http, atLeast: 20, limit: 200, TimeSpan.FromSeconds(90), ct);
         var ids = trips.EnumerateArray().Select(t => t.GetProperty("trip_id").GetString()).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
 
         // Exactly once, from the database the user owns: every offset below each partition's stored next offset is
         // stored once, as a trip or as a reject.
         await using var dataSource = NpgsqlDataSource.Create(clusters.TaxidbConnectionString);
-        await using var coverage = dataSource.CreateCommand("""
-            WITH stored AS (
-                SELECT source_partition AS partition, source_offset AS "offset" FROM trips WHERE source_topic = 'taxi_trips'
-                UNION ALL
-                SELECT partition, "offset" FROM rejected_messages WHERE topic = 'taxi_trips'
-            )
-            SELECT co.partition, co.next_offset, count(s."offset"), count(DISTINCT s."offset")
-            FROM consumer_offsets co LEFT JOIN stored s ON s.partition = co.partition AND s."offset" < co.next_offset
-            WHERE co.consumer_group = 'stream-processor' AND co.topic = 'taxi_trips'
-            GROUP BY co.partition, co.next_offset
-            """);
-        await using var reader = await coverage.ExecuteReaderAsync(ct);
-        var partitions = 0;
-        while (await reader.ReadAsync(ct))
-        {
-            partitions++;
-            var (partition, next, stored, distinct) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-            Assert.True(stored == next && distinct == next, $"partition {partition}: next offset {next}, {stored} stored, {distinct} distinct");
-        }
-
-        Assert.True(partitions > 0, "no partition has stored progress");
+        var coverage = await new PipelineAudit(dataSource, HoppingWindows.Default).OffsetCoverageAsync("stream-processor", "taxi_trips", ct);
+        Assert.NotEmpty(coverage); // some partition has stored progress
+        Assert.All(coverage, partition => Assert.True(partition.StoredOnce, partition.ToString()));
     }
 
     [Fact]
@@ -130,8 +105,8 @@ public class ExistingModeEndToEndTests
             "migrations", e => e.Snapshot.State?.Text is "Finished" or "Exited" or "FailedToStart", cts.Token);
         var elapsed = started.Elapsed;
         // Forwarded output trails the exit by a moment: wait for the line that says why, or give up with what there is.
-        await PollAsync(() => Task.FromResult(logs.Of("migrations").Contains("fail", StringComparison.OrdinalIgnoreCase)
-            || logs.Of("migrations").Contains("up to date", StringComparison.Ordinal) ? true : (bool?)null), TimeSpan.FromSeconds(10), ct, throwOnTimeout: false);
+        await Poll.UntilOrNullAsync(() => Task.FromResult(logs.Of("migrations").Contains("fail", StringComparison.OrdinalIgnoreCase)
+            || logs.Of("migrations").Contains("up to date", StringComparison.Ordinal) ? true : (bool?)null), TimeSpan.FromSeconds(10), ct);
         return (finished.Snapshot.ExitCode, logs.Of("migrations"), elapsed);
     }
 
@@ -142,12 +117,8 @@ public class ExistingModeEndToEndTests
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TaxiAspire_AppHost>(
         [
             .. arguments,
-            "--Infrastructure:ApiPort", FreePort(),
-            // The dashboard runs, as under `dotnet run`, so the services' telemetry has somewhere to go (see LocalAppHostFixture).
-            "--ASPNETCORE_URLS", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true",
+            "--Infrastructure:ApiPort", FreePort.NextText(),
+            .. DashboardArguments.OnFreePorts(),
         ], (options, _) =>
         {
             options.DisableDashboard = false;
@@ -158,34 +129,5 @@ public class ExistingModeEndToEndTests
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         return (app, logs);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, CancellationToken ct, bool throwOnTimeout = true)
-        where T : struct
-    {
-        var watch = Stopwatch.StartNew();
-        Exception? last = null;
-        while (watch.Elapsed < deadline)
-        {
-            try
-            {
-                if (await probe() is { } value) return value;
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(250, ct);
-        }
-
-        return throwOnTimeout ? throw new TimeoutException($"Nothing after {deadline}.", last) : default;
-    }
-
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
     }
 }

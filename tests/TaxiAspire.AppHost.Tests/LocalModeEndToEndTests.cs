@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -22,6 +21,7 @@ namespace TaxiAspire.AppHost.Tests;
 public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
 {
     private static readonly TimeSpan TripDeadline = TimeSpan.FromSeconds(60);
+    private static readonly int TripPartitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
 
     [Fact]
     public async Task Simulated_trips_reach_the_api()
@@ -29,11 +29,7 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         var ct = TestContext.Current.CancellationToken;
         using var http = appHost.App.CreateHttpClient("api", "http");
 
-        var trips = await PollAsync(async () =>
-        {
-            var page = await http.GetFromJsonAsync<JsonElement>("/api/trips?limit=20", ct);
-            return page.GetArrayLength() > 0 ? page : (JsonElement?)null;
-        }, TripDeadline, ct);
+        var trips = await ApiTrips.WaitForAsync(http, atLeast: 1, limit: 20, TripDeadline, ct);
 
         var newest = trips.EnumerateArray().First();
         Assert.StartsWith("sim-", newest.GetProperty("trip_id").GetString(), StringComparison.Ordinal);
@@ -41,7 +37,7 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         Assert.True(DateTimeOffset.UtcNow - storedAt < TimeSpan.FromMinutes(1), $"newest trip was stored at {storedAt}");
 
         // Stats come from a snapshot the API reads once a second, so they may trail /api/trips by up to a second.
-        var tripsStored = await PollAsync(async () =>
+        var tripsStored = await Poll.UntilAsync(async () =>
         {
             var stats = await http.GetFromJsonAsync<JsonElement>("/api/stats", ct);
             return stats.GetProperty("trips_stored").GetInt64() is > 0 and var stored ? stored : (long?)null;
@@ -63,7 +59,7 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
         await KcatProduceAsync($"localhost:{appHost.KafkaPort}", "taxi_trips", message, ct);
 
         var sent = Stopwatch.StartNew();
-        var found = await PollAsync(async () =>
+        var found = await Poll.UntilAsync(async () =>
         {
             var page = await http.GetFromJsonAsync<JsonElement>("/api/trips?limit=200", ct);
             return page.EnumerateArray().Any(t => t.GetProperty("fare_amount").GetDecimal() == fare) ? true : (bool?)null;
@@ -115,34 +111,14 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
                 WHERE consumer_group = 'stream-processor' AND topic = 'taxi_trips' AND updated_at > @stopped_at
                 """);
             committedSince.Parameters.AddWithValue("stopped_at", stoppedAt);
-            var topicPartitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
-            await PollAsync(async () => (long)(await committedSince.ExecuteScalarAsync(ct))! == topicPartitions ? true : (bool?)null, TripDeadline, ct);
+            await Poll.UntilAsync(async () => (long)(await committedSince.ExecuteScalarAsync(ct))! == TripPartitions ? true : (bool?)null, TripDeadline, ct);
         }
 
         Assert.Equal(0, await new PipelineAudit(dataSource, HoppingWindows.Default).WindowMismatchesAsync(ct));
         // Every offset below each partition's stored next offset was stored once: as a trip or as a reject.
-        await using var coverage = dataSource.CreateCommand("""
-            WITH stored AS (
-                SELECT source_partition AS partition, source_offset AS "offset" FROM trips WHERE source_topic = 'taxi_trips'
-                UNION ALL
-                SELECT partition, "offset" FROM rejected_messages WHERE topic = 'taxi_trips'
-            )
-            SELECT co.partition, co.next_offset, count(s."offset"), count(DISTINCT s."offset")
-            FROM consumer_offsets co LEFT JOIN stored s ON s.partition = co.partition AND s."offset" < co.next_offset
-            WHERE co.consumer_group = 'stream-processor' AND co.topic = 'taxi_trips'
-            GROUP BY co.partition, co.next_offset
-            """);
-        await using var reader = await coverage.ExecuteReaderAsync(ct);
-        var partitions = 0;
-        while (await reader.ReadAsync(ct))
-        {
-            partitions++;
-            var (partition, next, stored, distinct) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-            Assert.True(next > 0, $"partition {partition} has no progress");
-            Assert.True(stored == next && distinct == next, $"partition {partition}: next offset {next}, {stored} stored, {distinct} distinct");
-        }
-
-        Assert.Equal(TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions, partitions);
+        var coverage = await new PipelineAudit(dataSource, HoppingWindows.Default).OffsetCoverageAsync("stream-processor", "taxi_trips", ct);
+        Assert.All(coverage, partition => Assert.True(partition.NextOffset > 0 && partition.StoredOnce, partition.ToString()));
+        Assert.Equal(TripPartitions, coverage.Count);
     }
 
     // Until the replica's process has ended: its last commit is behind us then.
@@ -202,8 +178,7 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
     // taxi_trips has had a batch committed in the last few seconds (the simulator feeds each about twice a second).
     private static async Task WaitUntilEveryPartitionIsConsumedAsync(HttpClient http, CancellationToken ct)
     {
-        var partitions = TaxiAspire.AppHost.Hosting.PipelineTopics.All.Single(t => t.Name == "taxi_trips").Partitions;
-        await PollAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var stats = await http.GetFromJsonAsync<JsonElement>("/api/stats", ct);
             var asOf = stats.GetProperty("as_of").GetDateTimeOffset();
@@ -211,30 +186,8 @@ public class LocalModeEndToEndTests(LocalAppHostFixture appHost)
                 p.GetProperty("consumer_group").GetString() == "stream-processor"
                 && p.GetProperty("topic").GetString() == "taxi_trips"
                 && asOf - p.GetProperty("updated_at").GetDateTimeOffset() < TimeSpan.FromSeconds(3));
-            return fresh == partitions ? true : (bool?)null;
+            return fresh == TripPartitions ? true : (bool?)null;
         }, TripDeadline, ct);
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, CancellationToken ct)
-        where T : struct
-    {
-        var watch = Stopwatch.StartNew();
-        Exception? last = null;
-        while (watch.Elapsed < deadline)
-        {
-            try
-            {
-                if (await probe() is { } value) return value;
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex;
-            }
-
-            await Task.Delay(250, ct);
-        }
-
-        throw new TimeoutException($"Nothing after {deadline}.", last);
     }
 }
 
@@ -251,7 +204,7 @@ public sealed class LocalAppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public int KafkaPort { get; } = FreePort();
+    public int KafkaPort { get; } = FreePort.Next();
 
     public async ValueTask InitializeAsync()
     {
@@ -260,15 +213,10 @@ public sealed class LocalAppHostFixture : IAsyncLifetime
         [
             "--infrastructure", "local",
             "--Infrastructure:KafkaPort", KafkaPort.ToString(CultureInfo.InvariantCulture),
-            "--Infrastructure:PostgresPort", FreePort().ToString(CultureInfo.InvariantCulture),
-            "--Infrastructure:ApiPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Infrastructure:PostgresPort", FreePort.NextText(),
+            "--Infrastructure:ApiPort", FreePort.NextText(),
             "--Infrastructure:LocalPostgresDataDirectory", _dataDirectory,
-            // The dashboard runs, as under `dotnet run`, so the services' telemetry has somewhere to go: exporting to
-            // an absent endpoint, a service takes ~12 s to stop, past the orchestrator's stop timeout.
-            "--ASPNETCORE_URLS", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL", $"http://127.0.0.1:{FreePort()}",
-            "--ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true",
+            .. DashboardArguments.OnFreePorts(),
         ], (options, _) => options.DisableDashboard = false, cts.Token);
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
@@ -282,12 +230,5 @@ public sealed class LocalAppHostFixture : IAsyncLifetime
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

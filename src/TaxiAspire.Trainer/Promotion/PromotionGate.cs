@@ -7,8 +7,11 @@ namespace TaxiAspire.Trainer.Promotion;
 /// <summary>The gate's verdict on one new version, with a reason that names the figures compared.</summary>
 public sealed record PromotionDecision(bool Promote, string Reason);
 
-/// <summary>The champion as measured on the new version's holdout; <see cref="Metrics"/> is null when it could not be loaded.</summary>
-public sealed record ChampionOnHoldout(string Version, FareModelMetrics? Metrics);
+/// <summary>
+/// The champion as measured on the new version's holdout; <see cref="Metrics"/> is null when it could not be evaluated,
+/// and <see cref="NotEvaluated"/> then says why (its model file is missing, or this code cannot load it).
+/// </summary>
+public sealed record ChampionOnHoldout(string Version, FareModelMetrics? Metrics, string? NotEvaluated = null);
 
 /// <summary>
 /// Decides whether a new version becomes champion. All three figures come from the same time-ordered holdout:
@@ -18,6 +21,9 @@ public sealed record ChampionOnHoldout(string Version, FareModelMetrics? Metrics
 public sealed class PromotionGate(IOptions<PromotionGateOptions> options)
 {
     private PromotionGateOptions Options => options.Value;
+
+    /// <summary>The gate's settings in one line: a run judged under other settings may decide otherwise.</summary>
+    public string Settings => Invariant($"r2>{Options.MinRSquared};baseline-{Options.MinImprovementOverBaseline};champion-{Options.MinImprovementOverChampion}");
 
     public PromotionDecision Decide(FareModelMetrics candidate, MedianFareBaseline baseline, FareModelMetrics baselineMetrics, ChampionOnHoldout? champion)
     {
@@ -44,7 +50,7 @@ public sealed class PromotionGate(IOptions<PromotionGateOptions> options)
 
         if (champion.Metrics is not { } championMetrics)
         {
-            return new PromotionDecision(true, $"{beatsBaseline}; champion version {champion.Version} could not be loaded for comparison");
+            return new PromotionDecision(true, $"{beatsBaseline}; champion version {champion.Version} could not be evaluated ({champion.NotEvaluated}), so the baseline alone was the bar");
         }
 
         return candidate.Mae < championMetrics.Mae - Options.MinImprovementOverChampion

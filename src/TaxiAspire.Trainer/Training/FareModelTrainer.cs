@@ -114,7 +114,8 @@ public sealed class FareModelTrainer(FareLearnerOptions options, IReadOnlyList<s
         }),
     };
 
-    private Dictionary<string, string> Parameters() => new()
+    /// <summary>The learner's settings, as logged with each run.</summary>
+    public Dictionary<string, string> Parameters() => new()
     {
         ["algorithm"] = options.Algorithm,
         ["iterations"] = options.Iterations.ToString(CultureInfo.InvariantCulture),

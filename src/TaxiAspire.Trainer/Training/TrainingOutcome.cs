@@ -19,4 +19,7 @@ public enum TrainingStatus
     Registered,
     NotEnoughData,
     Failed,
+
+    /// <summary>Not trained: nothing changed since the newest version was refused (<see cref="TrainingRun.SkipWhenUnchangedSinceRefused"/>).</summary>
+    Unchanged,
 }

@@ -10,7 +10,8 @@ namespace TaxiAspire.Trainer.Training;
 /// <summary>
 /// One training run: time-ordered split, train, evaluate the new model, the median-fare baseline and the current
 /// champion on the same holdout, register the new version with the gate's decision in its tags, and move
-/// <c>champion</c> only when the <see cref="PromotionGate"/> lets it.
+/// <c>champion</c> only when the <see cref="PromotionGate"/> lets it. With <see cref="SkipWhenUnchangedSinceRefused"/>
+/// a run whose inputs equal those of the newest version, refused under the same champion, is not made again.
 /// </summary>
 public sealed partial class TrainingRun(
     FareModelTrainer trainer,
@@ -21,6 +22,13 @@ public sealed partial class TrainingRun(
     TimeProvider timeProvider,
     ILogger logger)
 {
+    /// <summary>
+    /// For automatic triggers: when the newest version was refused, under the current champion, for the same
+    /// <see cref="TrainingInputs"/>, training again would register the same model and the same refusal, so the run
+    /// ends at once with <see cref="TrainingStatus.Unchanged"/>. A run someone asked for always trains.
+    /// </summary>
+    public bool SkipWhenUnchangedSinceRefused { get; init; }
+
     public async Task<TrainingOutcome> ExecuteAsync(IReadOnlyList<FareModelInput> timeOrdered, string trigger, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timeOrdered);
@@ -29,6 +37,15 @@ public sealed partial class TrainingRun(
         {
             return new TrainingOutcome(TrainingStatus.NotEnoughData, trigger, timeProvider.GetUtcNow(), usable.Count,
                 Detail: $"{usable.Count} usable trips, {options.MinTrainingRows} needed");
+        }
+
+        var inputs = TrainingInputs.Fingerprint(usable, trainer.Parameters(), gate.Settings);
+        var current = await registry.GetByAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
+        if (SkipWhenUnchangedSinceRefused && await RefusedWithSameInputsAsync(inputs, current, cancellationToken) is { } refused)
+        {
+            LogUnchanged(logger, options.ModelName, refused.Version, trigger);
+            return new TrainingOutcome(TrainingStatus.Unchanged, trigger, timeProvider.GetUtcNow(), usable.Count, refused.Version,
+                Detail: $"nothing changed since version {refused.Version} was refused (same trips, settings and champion): not trained again");
         }
 
         var holdoutCount = Math.Max(1, (int)Math.Ceiling(usable.Count * options.HoldoutFraction));
@@ -40,7 +57,7 @@ public sealed partial class TrainingRun(
         var metrics = trainer.Evaluate(model.Model, holdout);
         var baseline = MedianFareBaseline.Fit(training);
         var baselineMetrics = baseline.Evaluate(holdout);
-        var champion = await EvaluateChampionAsync(holdout, cancellationToken);
+        var champion = await EvaluateChampionAsync(current, holdout, cancellationToken);
         var decision = gate.Decide(metrics, baseline, baselineMetrics, champion);
 
         var registered = await registry.RegisterAsync(new ModelRegistration
@@ -55,7 +72,8 @@ public sealed partial class TrainingRun(
             {
                 ["trigger"] = trigger,
                 ["data_source"] = source,
-                ["champion_at_training"] = champion?.Version ?? "none",
+                [ChampionAtTrainingTag] = champion?.Version ?? NoChampion,
+                [TrainingInputs.Tag] = inputs,
                 [PromotionRecord.DecisionTag] = decision.Promote ? PromotionRecord.Promoted : PromotionRecord.Refused,
                 [PromotionRecord.ReasonTag] = decision.Reason,
             },
@@ -79,16 +97,41 @@ public sealed partial class TrainingRun(
             registered.Version, decision.Promote, metrics, champion?.Metrics, champion?.Version, decision.Reason, baselineMetrics);
     }
 
-    private async Task<ChampionOnHoldout?> EvaluateChampionAsync(IReadOnlyList<FareModelInput> holdout, CancellationToken cancellationToken)
+    private const string ChampionAtTrainingTag = "champion_at_training";
+    private const string NoChampion = "none";
+
+    // The newest version, when it was refused for these very inputs under the current champion.
+    private async Task<ModelVersionInfo?> RefusedWithSameInputsAsync(string inputs, ModelVersionInfo? champion, CancellationToken cancellationToken)
     {
-        var champion = await registry.GetByAliasAsync(options.ModelName, ModelRegistryConventions.ChampionAlias, cancellationToken);
+        var versions = await registry.ListVersionsAsync(options.ModelName, cancellationToken);
+        return versions.Count > 0 && versions[^1] is var newest
+            && newest.Tag(PromotionRecord.DecisionTag) == PromotionRecord.Refused
+            && newest.Tag(TrainingInputs.Tag) == inputs
+            && newest.Tag(ChampionAtTrainingTag) == (champion?.Version ?? NoChampion)
+            ? newest
+            : null;
+    }
+
+    private async Task<ChampionOnHoldout?> EvaluateChampionAsync(ModelVersionInfo? champion, IReadOnlyList<FareModelInput> holdout, CancellationToken cancellationToken)
+    {
         if (champion is null)
         {
             return null;
         }
 
         using var file = new MemoryStream();
-        await registry.DownloadModelAsync(champion, file, cancellationToken);
+        try
+        {
+            await registry.DownloadModelAsync(champion, file, cancellationToken);
+        }
+        catch (ModelNotFoundException ex)
+        {
+            // Failing here would fail every run until someone repairs the registry; the new version can still be
+            // judged against the baseline, which it must beat anyway.
+            LogChampionFileMissing(logger, options.ModelName, champion.Version, ex.Message);
+            return new ChampionOnHoldout(champion.Version, null, "its model file is missing from the registry");
+        }
+
         file.Position = 0;
         try
         {
@@ -99,7 +142,7 @@ public sealed partial class TrainingRun(
             // A champion this code cannot load (another feature set) is no champion to keep: the new model replaces it
             // if it passes the baseline.
             LogChampionUnreadable(logger, champion.Version, ex);
-            return new ChampionOnHoldout(champion.Version, null);
+            return new ChampionOnHoldout(champion.Version, null, "this trainer cannot load its model file");
         }
     }
 
@@ -136,6 +179,12 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The champion (version {Version}) could not be loaded for comparison; the new model may replace it")]
     private static partial void LogChampionUnreadable(ILogger logger, string version, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The champion, {Model} version {Version}, has no model file in the registry ({Detail}), so it cannot be evaluated: the new version is judged against the baseline alone and replaces it if it passes. To keep version {Version}, restore its model artifact (model/model.zip of its run) or point the champion alias at a version whose file exists")]
+    private static partial void LogChampionFileMissing(ILogger logger, string model, string version, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not training {Model} again (trigger {Trigger}): the trips, the settings and the champion are those version {Version} was refused with, so the result would be the same. New trips, other settings or POST /retrain make a new run")]
+    private static partial void LogUnchanged(ILogger logger, string model, string version, string trigger);
 }
 
 /// <summary>The run's <c>data_summary.json</c>.</summary>

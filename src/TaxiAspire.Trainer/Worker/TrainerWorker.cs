@@ -33,10 +33,11 @@ internal sealed partial class TrainerWorker(
         {
             try
             {
-                var trigger = triggers.Reader.TryRead(out var requested) ? requested : await DueTriggerAsync(options, stoppingToken);
+                var asked = triggers.Reader.TryRead(out var requested);
+                var trigger = asked ? requested : await DueTriggerAsync(options, stoppingToken);
                 if (trigger is not null)
                 {
-                    await TrainAsync(options, trigger, stoppingToken);
+                    await TrainAsync(options, trigger, automatic: !asked, stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or HttpRequestException or IOException or InvalidOperationException or ModelNotFoundException
@@ -88,10 +89,15 @@ internal sealed partial class TrainerWorker(
         return null;
     }
 
-    private async Task TrainAsync(TrainingPolicyOptions options, string trigger, CancellationToken cancellationToken)
+    private async Task TrainAsync(TrainingPolicyOptions options, string trigger, bool automatic, CancellationToken cancellationToken)
     {
         var rows = await data.LoadAsync(options.MaxTrainingRows, cancellationToken);
-        var run = new TrainingRun(trainer, registry, options, gate, registryOptions.Value.ExperimentName, timeProvider, logger);
+        // Without this, every automatic trigger on data the gate refuses (each poll while there is no champion, each
+        // drift run) would register another copy of the same refused version.
+        var run = new TrainingRun(trainer, registry, options, gate, registryOptions.Value.ExperimentName, timeProvider, logger)
+        {
+            SkipWhenUnchangedSinceRefused = automatic,
+        };
         var outcome = await run.ExecuteAsync(rows, trigger, "taxidb", cancellationToken);
         status.Record(outcome);
         if (outcome.Status == TrainingStatus.NotEnoughData)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -6,6 +5,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace TaxiAspire.IntegrationTests.Kafka;
 
@@ -24,12 +24,12 @@ public sealed class KafkaClientLoggingTests
         }
 
         var builder = KafkaTestHost.CreateBuilder($"127.0.0.1:{port}");
-        var sink = new CapturingLoggerProvider();
-        builder.Logging.AddProvider(sink);
+        builder.Logging.AddFakeLogging();
         builder.AddKafkaProducer<string, string>(KafkaTestHost.ConnectionName);
         using var host = builder.Build();
 
         _ = host.Services.GetRequiredService<IProducer<string, string>>();
+        var sink = host.Services.GetFakeLogCollector();
 
         var stopwatch = Stopwatch.StartNew();
         while ((FindRefusal(sink, port, LibrdkafkaLogEvent) is null || FindRefusal(sink, port, ClientErrorEvent) is null)
@@ -52,32 +52,6 @@ public sealed class KafkaClientLoggingTests
     private const int LibrdkafkaLogEvent = 1;
     private const int ClientErrorEvent = 2;
 
-    private static LogEntry? FindRefusal(CapturingLoggerProvider sink, int port, int eventId)
-        => sink.Entries.FirstOrDefault(e => e.EventId == eventId && e.Message.Contains($"127.0.0.1:{port}", StringComparison.Ordinal));
-
-    private sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message);
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<LogEntry> _entries = new();
-
-        public IReadOnlyList<LogEntry> Entries => [.. _entries];
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => entries.Enqueue(new LogEntry(category, logLevel, eventId.Id, formatter(state, exception)));
-        }
-    }
+    private static FakeLogRecord? FindRefusal(FakeLogCollector sink, int port, int eventId)
+        => sink.GetSnapshot().FirstOrDefault(e => e.Id.Id == eventId && e.Message.Contains($"127.0.0.1:{port}", StringComparison.Ordinal));
 }

@@ -19,7 +19,8 @@ public class ProcessorCrashTests(KafkaFixture kafka, PostgresFixture postgres)
         {
             using var child = StartChild(scenario);
             await WaitForProgressAsync(scenario, minimum: 2_000 * (round + 1));
-            // A random moment inside a batch: between 0 and 300 ms after progress was seen.
+            // A random moment inside a batch: between 0 and 300 ms after progress was seen. A fault-injection point,
+            // not a wait: no assertion depends on it, only where in its work the kill lands.
             await Task.Delay(random.Next(0, 300), TestContext.Current.CancellationToken);
             child.Kill(entireProcessTree: true); // SIGKILL: no shutdown hook runs
             await child.WaitForExitAsync(TestContext.Current.CancellationToken);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using TaxiAspire.ServiceDefaults;
 
@@ -22,6 +24,9 @@ internal sealed class ProcessorHost : IAsyncDisposable
     }
 
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>Every log entry of this replica (Information and up), its Kafka clients' included.</summary>
+    public FakeLogCollector Logs => _host.Services.GetFakeLogCollector();
 
     public static async Task<ProcessorHost> StartAsync(ProcessorScenario scenario, IDictionary<string, string?>? overrides = null)
     {
@@ -56,6 +61,7 @@ internal sealed class ProcessorHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddFakeLogging();
         builder.Services.AddServiceTelemetry();
         var dataSource = NpgsqlDataSource.Create(scenario.DatabaseConnectionString);
         builder.Services.AddSingleton(dataSource);

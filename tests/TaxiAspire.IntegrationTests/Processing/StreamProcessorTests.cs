@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using TaxiAspire.BenchKit;
 using TaxiAspire.IntegrationTests.Infrastructure;
 using TaxiAspire.StreamProcessor.Committing;
@@ -134,23 +136,56 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
 
             // In each of the 2 lanes one batch being written and MaxBatchesInFlight waiting, and one batch held by the
             // consume thread (a batch may hold one lane's partitions only): nothing more is taken from Kafka, although
-            // all 10,000 messages are there to take. Watched continuously once consumption began, so any overshoot
-            // fails at once.
+            // all 10,000 messages are there to take. Watched until the processor has visibly paused, every look
+            // checking the bound, so any overshoot fails at once.
             const long bound = ((2 * (1 + 2)) + 1) * batch;
-            await WaitUntilAsync(() => Consumed(consumer) >= batch, TimeSpan.FromSeconds(20), "the processor consumed a batch");
-            var watching = System.Diagnostics.Stopwatch.StartNew();
-            while (watching.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                var consumed = Consumed(consumer);
-                Assert.True(consumed <= bound, $"{consumed} messages taken from Kafka while the database was blocked (bound {bound})");
-                await Task.Delay(20, TestContext.Current.CancellationToken);
-            }
+            var paused = await WaitUntilPausedAsync(consumer, dataSource, bound);
+            Assert.InRange(paused, batch, bound);
 
             await tx.RollbackAsync(TestContext.Current.CancellationToken);
         }
 
         await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(40));
         await scenario.AssertExactlyOnceAsync(messages, DirtyEvery);
+    }
+
+    /// <summary>
+    /// Waits until consumption has paused for the blocked database: a batch write waits on the lock and the consumer's
+    /// position has not moved for a second. (Not necessarily every lane: the consume thread stops at the first full
+    /// one, and the other may have had nothing to write.) Fails as soon as more than <paramref name="bound"/> messages
+    /// were taken.
+    /// </summary>
+    private static async Task<long> WaitUntilPausedAsync(IConsumer<byte[]?, byte[]?> consumer, NpgsqlDataSource dataSource, long bound)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var timeout = TimeSpan.FromSeconds(30);
+        var watching = Stopwatch.StartNew();
+        var still = Stopwatch.StartNew();
+        var last = -1L;
+        while (true)
+        {
+            var consumed = Consumed(consumer);
+            Assert.True(consumed <= bound, $"{consumed} messages taken from Kafka while the database was blocked (bound {bound})");
+            if (consumed != last)
+            {
+                last = consumed;
+                still.Restart();
+            }
+            else if (still.Elapsed >= TimeSpan.FromSeconds(1) && await WritersWaitingOnLocksAsync(dataSource, ct) > 0)
+            {
+                return consumed;
+            }
+
+            Assert.True(watching.Elapsed < timeout, $"Consumption did not pause within {timeout} ({consumed} messages taken).");
+            await Task.Delay(20, ct);
+        }
+    }
+
+    private static async Task<long> WritersWaitingOnLocksAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     internal static int Assigned(ProcessorHost host) =>
@@ -181,6 +216,8 @@ public class StreamProcessorTests(KafkaFixture kafka, PostgresFixture postgres)
             if (closed > 0 && closed == published) return;
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
+
+        Assert.Fail("Closed windows were not all published within 20 s.");
     }
 
     private static string Header(ConsumeResult<byte[], byte[]> message, string name) =>

@@ -44,7 +44,7 @@ public sealed class PromotionGateTests(PostgresFixture postgres) : IDisposable
         Assert.NotNull(version.Metric("baseline_fare"));
 
         // Log: one warning that names the version and carries the same reason.
-        Assert.Single(trainer.Logs.Entries, e => e.Level == LogLevel.Warning
+        Assert.Single(trainer.Logs.GetSnapshot(), e => e.Level == LogLevel.Warning
             && e.Message.Contains("Refused to promote TaxiFarePrediction version 1", StringComparison.Ordinal)
             && e.Message.Contains(reason!, StringComparison.Ordinal));
 
@@ -92,7 +92,7 @@ public sealed class PromotionGateTests(PostgresFixture postgres) : IDisposable
         Assert.Equal("drift", second.Tag("trigger"));
         Assert.Equal(PromotionRecord.Refused, second.Tag(PromotionRecord.DecisionTag));
         Assert.Equal("1", (await trainer.ChampionAsync())?.Version);
-        Assert.Contains(trainer.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("Refused to promote TaxiFarePrediction version 2 (trigger drift)", StringComparison.Ordinal));
+        Assert.Contains(trainer.Logs.GetSnapshot(), e => e.Level == LogLevel.Warning && e.Message.Contains("Refused to promote TaxiFarePrediction version 2 (trigger drift)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
 using TaxiAspire.Trainer;
@@ -18,16 +18,16 @@ internal sealed class TrainerHost : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private TrainerHost(IHost host, string registryDirectory, LogCollector logs)
+    private TrainerHost(IHost host, string registryDirectory)
     {
         _host = host;
         Registry = new LocalFolderModelRegistry(registryDirectory, TimeProvider.System);
-        Logs = logs;
     }
 
     public LocalFolderModelRegistry Registry { get; }
 
-    public LogCollector Logs { get; }
+    /// <summary>Every log entry of the host (Information and up).</summary>
+    public FakeLogCollector Logs => _host.Services.GetFakeLogCollector();
 
     public static async Task<TrainerHost> StartAsync(string taxidb, string registryDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -46,12 +46,11 @@ internal sealed class TrainerHost : IAsyncDisposable
             ["Trainer:Model:LearningRate"] = "0.2",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        var logs = new LogCollector();
-        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFakeLogging().SetMinimumLevel(LogLevel.Information);
         builder.AddTrainer();
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        return new TrainerHost(host, registryDirectory, logs);
+        return new TrainerHost(host, registryDirectory);
     }
 
     /// <summary>
@@ -64,7 +63,7 @@ internal sealed class TrainerHost : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromMinutes(4));
         var decided = $"{Model} version {version} (trigger";
-        while (!Logs.Entries.Any(e => e.Message.Contains(decided, StringComparison.Ordinal)))
+        while (!Logs.GetSnapshot().Any(e => e.Message.Contains(decided, StringComparison.Ordinal)))
         {
             // The deadline token ends the wait with a clear failure instead of hanging.
             await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
@@ -82,29 +81,3 @@ internal sealed class TrainerHost : IAsyncDisposable
         _host.Dispose();
     }
 }
-
-/// <summary>Keeps every log entry of a host, with its level and formatted message.</summary>
-internal sealed class LogCollector : ILoggerProvider
-{
-    private readonly ConcurrentQueue<LogEntry> _entries = new();
-
-    public IReadOnlyCollection<LogEntry> Entries => _entries;
-
-    public ILogger CreateLogger(string categoryName) => new Collecting(categoryName, _entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Collecting(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
-    }
-}
-
-internal sealed record LogEntry(string Category, LogLevel Level, string Message);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
@@ -19,10 +21,13 @@ public sealed class TrainingRunTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private TrainingRun Run(FareLearnerOptions learner, TrainingPolicyOptions? options = null) =>
+    private TrainingRun Run(FareLearnerOptions learner, TrainingPolicyOptions? options = null, ILogger? logger = null, bool automatic = false) =>
         new(new FareModelTrainer(learner), new LocalFolderModelRegistry(_root, TimeProvider.System),
             options ?? new TrainingPolicyOptions { MinTrainingRows = 500 }, new PromotionGate(Options.Create(new PromotionGateOptions())),
-            "taxi-fare", TimeProvider.System, NullLogger.Instance);
+            "taxi-fare", TimeProvider.System, logger ?? NullLogger.Instance)
+        {
+            SkipWhenUnchangedSinceRefused = automatic,
+        };
 
     [Fact]
     public async Task The_first_model_becomes_champion_and_a_worse_one_does_not_replace_it()
@@ -53,6 +58,51 @@ public sealed class TrainingRunTests : IDisposable
         Assert.StartsWith("holdout MAE", same.Detail, StringComparison.Ordinal);
         Assert.Contains("does not beat champion version 1's", same.Detail, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(_root, "data_summary.json", SearchOption.AllDirectories), f => f.Contains(logged.RunId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_champion_whose_model_file_is_missing_is_judged_by_the_baseline_alone_with_a_warning_that_says_what_to_do()
+    {
+        var rows = await TrainingSamples.FirstRowsAsync(3000);
+        var first = await Run(TrainingSamples.Quick()).ExecuteAsync(rows, "test", "sample", Ct);
+        Assert.True(first.Promoted);
+        // The artifact is gone (deleted by hand, a lost artifact store), the version and the alias are still there.
+        File.Delete(Path.Combine(_root, "models", "TaxiFarePrediction", "versions", first.Version!, ModelRegistryConventions.ModelFileName));
+
+        var logs = new FakeLogger();
+        var next = await Run(TrainingSamples.Quick(), logger: logs).ExecuteAsync(rows, "schedule", "sample", Ct);
+
+        // Not a failed run: registered, and promoted since it beats the baseline (the only bar left).
+        Assert.Equal((TrainingStatus.Registered, "2", true), (next.Status, next.Version, next.Promoted));
+        Assert.Null(next.ChampionMetrics);
+        Assert.Contains("champion version 1 could not be evaluated (its model file is missing from the registry), so the baseline alone was the bar", next.Detail, StringComparison.Ordinal);
+        var warning = Assert.Single(logs.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("TaxiFarePrediction version 1, has no model file in the registry", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("restore its model artifact", warning.Message, StringComparison.Ordinal);
+        var registry = new LocalFolderModelRegistry(_root, TimeProvider.System);
+        Assert.Equal("2", (await registry.GetByAliasAsync("TaxiFarePrediction", ModelRegistryConventions.ChampionAlias, Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task An_automatic_run_on_the_inputs_of_the_newest_refused_version_is_not_made_again_but_one_asked_for_is()
+    {
+        // Fares drawn at random: every version is refused.
+        var random = new Random(21);
+        var rows = (await TrainingSamples.FirstRowsAsync(2000)).Select(r => r with { FareAmount = (float)Math.Round(3 + (random.NextDouble() * 57), 2) }).ToList();
+        var refused = await Run(TrainingSamples.Quick(), automatic: true).ExecuteAsync(rows, "drift", "sample", Ct);
+        var again = await Run(TrainingSamples.Quick(), automatic: true).ExecuteAsync(rows, "drift", "sample", Ct);
+        var newTrips = await Run(TrainingSamples.Quick(), automatic: true).ExecuteAsync([.. rows, rows[0] with { FareAmount = 7.5f }], "drift", "sample", Ct);
+        var asked = await Run(TrainingSamples.Quick()).ExecuteAsync(rows, "on-demand", "sample", Ct);
+
+        Assert.Equal((TrainingStatus.Registered, "1", false), (refused.Status, refused.Version, refused.Promoted));
+        Assert.Equal((TrainingStatus.Unchanged, "1"), (again.Status, again.Version));
+        Assert.Contains("nothing changed since version 1 was refused", again.Detail, StringComparison.Ordinal);
+        Assert.Equal((TrainingStatus.Registered, "2"), (newTrips.Status, newTrips.Version));
+        Assert.Equal((TrainingStatus.Registered, "3"), (asked.Status, asked.Version));
+        var versions = await new LocalFolderModelRegistry(_root, TimeProvider.System).ListVersionsAsync("TaxiFarePrediction", Ct);
+        Assert.Equal(3, versions.Count);
+        Assert.Equal(versions[0].Tag(TrainingInputs.Tag), versions[2].Tag(TrainingInputs.Tag));
+        Assert.NotEqual(versions[0].Tag(TrainingInputs.Tag), versions[1].Tag(TrainingInputs.Tag));
     }
 
     [Fact]
