@@ -5,6 +5,8 @@ namespace TaxiAspire.Bench;
 /// <summary>
 /// The benchmark's one JSON object: the processor's figures, the ceilings beside them, and the targets. StartupSeconds
 /// runs from starting the processor process to its first batch transaction (part of the end-to-end wall time).
+/// LatencyCheckpoints counts the PostgreSQL checkpoints that ran during the latency phase: one flushes the earlier
+/// phases' dirty pages while the trips are committing, which shows in the p99.
 /// </summary>
 internal sealed record BenchReport(
     long Trips,
@@ -20,6 +22,7 @@ internal sealed record BenchReport(
     double LatencyP50Ms,
     double LatencyP99Ms,
     bool LatencyScored,
+    long LatencyCheckpoints,
     double PeakProcessorMemoryMb,
     double RawConsumeTripsPerSecond,
     double RawCopyTripsPerSecond,

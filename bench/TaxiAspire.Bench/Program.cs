@@ -104,12 +104,15 @@ if (scoringRegistry is not null)
 }
 
 LatencyResult latency;
+var checkpointsBefore = await CheckpointsAsync(dataSource);
 using (var processor = ProcessorProcess.Start(env.Kafka.BootstrapServers, env.DatabaseConnectionString, steadySettings))
 {
     latency = await SteadyLatency.MeasureAsync(env.Kafka.BootstrapServers, SteadyTopic, SteadyPartitions, steadyMessages, dataSource, steadyRate, TimeSpan.FromSeconds(steadySeconds));
     peakMemory = Math.Max(peakMemory, processor.PeakResidentBytes());
     await processor.KillAsync();
 }
+
+var latencyCheckpoints = await CheckpointsAsync(dataSource) - checkpointsBefore;
 
 var endToEnd = trips / wallSeconds;
 var report = new BenchReport(
@@ -126,6 +129,7 @@ var report = new BenchReport(
     LatencyP50Ms: Math.Round(latency.P50Ms, 1),
     LatencyP99Ms: Math.Round(latency.P99Ms, 1),
     LatencyScored: scoringRegistry is not null,
+    LatencyCheckpoints: latencyCheckpoints,
     PeakProcessorMemoryMb: Math.Round(peakMemory / 1024.0 / 1024.0, 1),
     RawConsumeTripsPerSecond: Math.Round(rawConsume),
     RawCopyTripsPerSecond: Math.Round(rawCopy),
@@ -174,6 +178,13 @@ static async Task ClearResultsAsync(NpgsqlDataSource dataSource)
     await using var command = dataSource.CreateCommand(
         "TRUNCATE trips, trip_windows, rejected_messages, consumer_offsets, window_publications");
     await command.ExecuteNonQueryAsync();
+}
+
+// Checkpoints so far, requested (WAL volume) or timed.
+static async Task<long> CheckpointsAsync(NpgsqlDataSource dataSource)
+{
+    await using var command = dataSource.CreateCommand("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter");
+    return (long)(await command.ExecuteScalarAsync())!;
 }
 
 static async Task<double> ScoredShareAsync(NpgsqlDataSource dataSource)

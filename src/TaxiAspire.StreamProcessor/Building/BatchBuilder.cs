@@ -21,7 +21,7 @@ internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripR
 /// </summary>
 internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
 {
-    public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, IReadOnlyDictionary<int, int> epochs)
+    public BuiltBatch Build(string consumerGroup, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages, PartitionEpochs epochs)
     {
         // One read of the champion for the whole batch: without one, no model inputs are built and trips go unscored.
         var champion = scorer.Champion;
@@ -34,7 +34,7 @@ internal sealed class BatchBuilder(TripValidator validator, TripScorer scorer)
         foreach (var message in messages)
         {
             var partition = message.Partition.Value;
-            if (!epochs.TryGetValue(partition, out var epoch))
+            if (!epochs.TryGet(partition, out var epoch))
             {
                 continue; // revoked while the batch was filling: its new owner reads it again from the stored offset
             }

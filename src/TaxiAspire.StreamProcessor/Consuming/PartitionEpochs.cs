@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using TaxiAspire.StreamProcessor.Building;
 
 namespace TaxiAspire.StreamProcessor.Consuming;
@@ -6,8 +5,8 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 /// <summary>
 /// The log epoch of each partition this replica currently owns (see <c>consumer_offsets.log_epoch</c>), and the
 /// partitions whose log is still to be proven the one their offsets were stored from. Written by the rebalance
-/// callbacks (which librdkafka runs inside Consume) and read by the consume loop: all on the consume thread. The lanes
-/// get a copy of the epochs their part needs (<see cref="Of"/>), taken before the next Consume can change them.
+/// callbacks (which librdkafka runs inside Consume) and read by the consume loop and the batch builder: all on the
+/// consume thread, so a batch is built with the epochs its messages were read under.
 /// </summary>
 internal sealed class PartitionEpochs
 {
@@ -34,23 +33,6 @@ internal sealed class PartitionEpochs
     }
 
     public bool TryGet(int partition, out int epoch) => _epochs.TryGetValue(partition, out epoch);
-
-    /// <summary>The current epoch of each of the messages' partitions this replica still owns.</summary>
-    public Dictionary<int, int> Of(IEnumerable<ConsumeResult<byte[]?, byte[]?>> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var owned = new Dictionary<int, int>();
-        foreach (var message in messages)
-        {
-            var partition = message.Partition.Value;
-            if (!owned.ContainsKey(partition) && _epochs.TryGetValue(partition, out var epoch))
-            {
-                owned.Add(partition, epoch);
-            }
-        }
-
-        return owned;
-    }
 
     /// <summary>True while some partition waits for its first message to prove its log.</summary>
     public bool AnyUnverified => _unverified.Count > 0;

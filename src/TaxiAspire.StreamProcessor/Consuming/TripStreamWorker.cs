@@ -8,12 +8,10 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 
 /// <summary>
 /// The micro-batch loop, in two stages joined by bounded channels: the consume thread fills a batch (until full or
-/// caught up with the broker, <see cref="BatchFiller"/>) and splits it by partition across the lanes; each lane builds
-/// its parts (decode, validate, score: <see cref="BatchBuilder"/>) and commits them one at a time, in order
-/// (<see cref="BatchCommitter"/>). Consuming thus overlaps building and writing, the lanes build and write side by
-/// side (one lane's scoring runs while the other waits for PostgreSQL), and when the database falls behind a lane's
-/// channel fills and the consume thread stops reading, so memory stays bounded. On shutdown every batch in hand is
-/// committed first.
+/// caught up with the broker, <see cref="BatchFiller"/>), splits it by partition across the write lanes, decodes and validates each part; each lane commits its parts
+/// one at a time, in order (<see cref="BatchCommitter"/>). Parsing batch N+1 thus overlaps writing batch N, the lanes
+/// write side by side, and when the database falls behind a lane's channel fills and the consume thread stops reading,
+/// so memory stays bounded. On shutdown every batch in hand is committed first.
 /// </summary>
 internal sealed partial class TripStreamWorker(
     IConsumer<byte[]?, byte[]?> consumer,
@@ -33,10 +31,10 @@ internal sealed partial class TripStreamWorker(
     private void Run(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var lanes = new Channel<LanePart>[settings.WriteLanes];
+        var lanes = new Channel<BuiltBatch>[settings.WriteLanes];
         for (var i = 0; i < lanes.Length; i++)
         {
-            lanes[i] = Channel.CreateBounded<LanePart>(new BoundedChannelOptions(settings.MaxBatchesInFlight)
+            lanes[i] = Channel.CreateBounded<BuiltBatch>(new BoundedChannelOptions(settings.MaxBatchesInFlight)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -67,9 +65,10 @@ internal sealed partial class TripStreamWorker(
 
                 foreach (var (lane, part) in laneOf.Split(messages))
                 {
+                    var built = batchBuilder.Build(settings.ConsumerGroup, part, epochs);
                     // Blocks while the lane is full: the bounded-memory backpressure. Not cancelled by stopping,
                     // since this batch is "in hand" and must be committed.
-                    lanes[lane].Writer.WriteAsync(new LanePart(part, epochs.Of(part)), abandon.Token).AsTask().GetAwaiter().GetResult();
+                    lanes[lane].Writer.WriteAsync(built, abandon.Token).AsTask().GetAwaiter().GetResult();
                 }
             }
         }
@@ -118,15 +117,10 @@ internal sealed partial class TripStreamWorker(
         _ = Task.Run(consumer.Dispose);
     }
 
-    private async Task WriteStageAsync(
-        StreamProcessorOptions settings,
-        ChannelReader<LanePart> reader,
-        Channel<LanePart>[] lanes,
-        CancellationToken cancellationToken)
+    private async Task WriteStageAsync(StreamProcessorOptions settings, ChannelReader<BuiltBatch> reader, Channel<BuiltBatch>[] lanes, CancellationToken cancellationToken)
     {
-        await foreach (var part in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var built in reader.ReadAllAsync(CancellationToken.None))
         {
-            var built = batchBuilder.Build(settings.ConsumerGroup, part.Messages, part.Epochs);
             await committer.CommitAsync(settings, built, cancellationToken);
             metrics.BatchesInFlight(lanes.Sum(lane => lane.Reader.Count));
         }
@@ -144,9 +138,3 @@ internal sealed partial class TripStreamWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL did not answer within {Timeout} of shutdown; uncommitted batches will be read again by the next owner")]
     private static partial void LogDrainAbandoned(ILogger logger, TimeSpan timeout);
 }
-
-/// <summary>
-/// A lane's part of a batch, with the log epoch of each partition in it as of the consume thread's split: a rebalance
-/// (run inside the next Consume) may change the epochs before the lane builds the part.
-/// </summary>
-internal sealed record LanePart(List<ConsumeResult<byte[]?, byte[]?>> Messages, IReadOnlyDictionary<int, int> Epochs);
