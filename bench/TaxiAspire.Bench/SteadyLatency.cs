@@ -26,12 +26,14 @@ internal static class SteadyLatency
         {
             // Write lanes commit side by side, so a trip can become visible after one with a higher ingest_seq. Within
             // a partition they commit in order, so each partition keeps its own high mark, and the query reads from
-            // the lowest of them.
+            // the lowest of them. Only this phase's processor writes trips now, so ingest_seq alone picks its rows: a
+            // filter on trip_id let the planner walk the primary key over every steady row on each poll, a lag that
+            // grew with the run (measured: p50 190 ms here against 61 ms in the processor's own histogram).
             var seenUpTo = new Dictionary<int, long>();
             while (!stop.IsCancellationRequested)
             {
                 await using (var command = dataSource.CreateCommand(
-                    "SELECT source_partition, ingest_seq, kafka_timestamp FROM trips WHERE ingest_seq > @low AND trip_id LIKE 'steady-%' ORDER BY ingest_seq"))
+                    "SELECT source_partition, ingest_seq, kafka_timestamp FROM trips WHERE ingest_seq > @low ORDER BY ingest_seq"))
                 {
                     command.Parameters.AddWithValue("low", seenUpTo.Count < partitions ? lastSeq : seenUpTo.Values.Min());
                     await using var reader = await command.ExecuteReaderAsync();
