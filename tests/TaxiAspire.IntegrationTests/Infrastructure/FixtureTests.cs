@@ -35,7 +35,9 @@ public sealed class FixtureTests(KafkaFixture kafka, PostgresFixture postgres)
             leaders = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.ToDictionary(p => p.PartitionId, p => p.Leader);
         }
 
-        kafka.SetBrokerDown(2);
+        // The mock cluster places leaders at random: the broker taken down is one that leads a partition.
+        var down = leaders[0];
+        kafka.SetBrokerDown(down);
         try
         {
             using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
@@ -44,23 +46,23 @@ public sealed class FixtureTests(KafkaFixture kafka, PostgresFixture postgres)
                 MessageTimeoutMs = 30000,
             }).Build();
 
-            // Partitions led by broker 2 wait for it; the others deliver now.
+            // Partitions led by the downed broker wait for it; the others deliver now.
             var pending = Enumerable.Range(0, 6)
                 .Select(p => (Leader: leaders[p], Delivery: producer.ProduceAsync(new TopicPartition(topic, p), new Message<Null, string> { Value = "x" }, TestContext.Current.CancellationToken)))
                 .ToList();
-            var others = await Task.WhenAll(pending.Where(p => p.Leader != 2).Select(p => p.Delivery)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            var others = await Task.WhenAll(pending.Where(p => p.Leader != down).Select(p => p.Delivery)).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.All(others, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
-            var waiting = pending.Where(p => p.Leader == 2).Select(p => p.Delivery).ToList();
+            var waiting = pending.Where(p => p.Leader == down).Select(p => p.Delivery).ToList();
             Assert.NotEmpty(waiting);
             Assert.All(waiting, d => Assert.False(d.IsCompleted, "a partition whose leader is down delivered"));
 
-            kafka.SetBrokerUp(2);
+            kafka.SetBrokerUp(down);
             var results = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.All(results, r => Assert.Equal(PersistenceStatus.Persisted, r.Status));
         }
         finally
         {
-            kafka.SetBrokerUp(2);
+            kafka.SetBrokerUp(down);
         }
     }
 
