@@ -8,7 +8,13 @@ using TaxiAspire.Trips.Validation;
 namespace TaxiAspire.StreamProcessor.Building;
 
 /// <summary>A batch ready for the database, the messages it came from, and the ones to dead-letter before it commits.</summary>
-internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> Messages, IReadOnlyList<DeadLetter> DeadLetters);
+internal sealed record BuiltBatch(TripBatch Batch, IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> Messages, IReadOnlyList<DeadLetter> DeadLetters)
+{
+    /// <summary>This batch and the <paramref name="next"/> one as one (see <see cref="TripBatch.FollowedBy"/>); null when they cannot be one.</summary>
+    public BuiltBatch? FollowedBy(BuiltBatch next) => Batch.FollowedBy(next.Batch) is { } batch
+        ? new BuiltBatch(batch, [.. Messages, .. next.Messages], [.. DeadLetters, .. next.DeadLetters])
+        : null;
+}
 
 /// <summary>A rejected message with its reason.</summary>
 internal sealed record DeadLetter(ConsumeResult<byte[]?, byte[]?> Message, TripRejection Rejection);

@@ -9,7 +9,7 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 /// <summary>
 /// The micro-batch loop, in two stages joined by bounded channels: the consume thread fills a batch (until full or
 /// caught up with the broker, <see cref="BatchFiller"/>), splits it by partition across the write lanes, decodes and validates each part; each lane commits its parts
-/// one at a time, in order (<see cref="BatchCommitter"/>). Parsing batch N+1 thus overlaps writing batch N, the lanes
+/// in order, the parts that queued while it was writing together (<see cref="BatchCommitter"/>). Parsing batch N+1 thus overlaps writing batch N, the lanes
 /// write side by side, and when the database falls behind a lane's channel fills and the consume thread stops reading,
 /// so memory stays bounded. On shutdown every batch in hand is committed first.
 /// </summary>
@@ -119,8 +119,19 @@ internal sealed partial class TripStreamWorker(
 
     private async Task WriteStageAsync(StreamProcessorOptions settings, ChannelReader<BuiltBatch> reader, Channel<BuiltBatch>[] lanes, CancellationToken cancellationToken)
     {
-        await foreach (var built in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var first in reader.ReadAllAsync(CancellationToken.None))
         {
+            // Batches that queued while this lane was writing commit together, up to a full batch: one transaction and
+            // one flush to disk instead of one each, so a burst that outpaced the lane does not wait out several commits.
+            var built = first;
+            while (reader.TryPeek(out var next)
+                && built.Messages.Count + next.Messages.Count <= settings.MaxBatchSize
+                && built.FollowedBy(next) is { } both)
+            {
+                reader.TryRead(out _);
+                built = both;
+            }
+
             await committer.CommitAsync(settings, built, cancellationToken);
             metrics.BatchesInFlight(lanes.Sum(lane => lane.Reader.Count));
         }

@@ -37,6 +37,26 @@ public class TripBatchWriterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Batches_that_queued_on_a_lane_commit_as_one_and_store_each_trip_once()
+    {
+        await using var db = await TaxiDatabase.CreateAsync(postgres);
+        var writer = new TripBatchWriter(db.DataSource, Windows);
+        await writer.WriteAsync(Batch([Trip("t-0", offset: 0, vendor: 1, minute: 0)], nextOffset: 1), TestContext.Current.CancellationToken);
+        var second = Batch([Trip("t-1", offset: 1, vendor: 2, minute: 3), Trip("t-2", offset: 2, vendor: 1, minute: 4)], nextOffset: 3);
+        var third = Batch([Trip("t-3", offset: 3, vendor: 1, minute: 8)], nextOffset: 4);
+
+        var both = await writer.WriteAsync(second.FollowedBy(third)!, TestContext.Current.CancellationToken);
+        var thirdAgain = await writer.WriteAsync(third, TestContext.Current.CancellationToken);
+
+        Assert.True(both.CopiedIntoTrips);
+        Assert.Equal(3, both.TripsInserted);
+        Assert.Equal(0, thirdAgain.TripsInserted);
+        Assert.Equal(4, await db.ScalarAsync<long>("SELECT count(*) FROM trips"));
+        Assert.Equal(4, await db.ScalarAsync<long>($"SELECT next_offset FROM consumer_offsets WHERE consumer_group = '{Group}'"));
+        Assert.Equal(0, await WindowMismatchesAsync(db));
+    }
+
+    [Fact]
     public async Task A_trip_counts_once_in_each_of_its_two_windows_even_when_sent_twice_in_one_batch()
     {
         await using var db = await TaxiDatabase.CreateAsync(postgres);
