@@ -37,7 +37,11 @@ public sealed class ServiceLifetimeOptions
     [Range(1, int.MaxValue)]
     public int? AppHostProcessId { get; set; }
 
-    /// <summary>How often the AppHost's process is looked for.</summary>
+    /// <summary>
+    /// How often the AppHost's process is looked for. On Ctrl+C the AppHost exits within about 0.3 s and DCP's SIGTERM
+    /// reaches the services only 1.3 to 2 s after the Ctrl+C, so this watch is what starts their stop; a quarter
+    /// second (one read of <c>/proc</c>) lets them begin about 1 s sooner than a one-second poll did.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
-    public TimeSpan AppHostPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan AppHostPollInterval { get; set; } = TimeSpan.FromSeconds(0.25);
 }

@@ -76,7 +76,8 @@ public static class LocalKafkaBuilderExtensions
 
         resource.Started(cluster);
         var lifetime = @event.Services.GetRequiredService<IHostApplicationLifetime>();
-        // After the services (stopped by DCP during host shutdown) are gone, so they never see Kafka vanish.
+        // Once the AppHost has stopped. On Ctrl+C that is before the services are: the AppHost only asks DCP to stop
+        // them and exits (docs/stopping.md), so in local mode a stopping service finds the brokers already gone.
         lifetime.ApplicationStopped.Register(() => resource.Stopped()?.Dispose());
 
         await @event.Eventing.PublishAsync(new BeforeResourceStartedEvent(resource, @event.Services), cancellationToken);
