@@ -61,9 +61,12 @@ public sealed class ChampionModel
         var engine = _engines.Get();
         try
         {
+            // One output row for the slice, overwritten by each prediction, rather than a new one per trip.
+            var score = new FareModelScore();
             for (var i = start; i < end; i++)
             {
-                fares[i] = FareModelOutput.ToFare(engine.Predict(trips[i]).Score);
+                engine.Predict(trips[i], ref score);
+                fares[i] = FareModelOutput.ToFare(score.Score);
             }
         }
         finally

@@ -39,6 +39,13 @@ internal sealed partial class BatchFiller(
                 LogConsumeError(logger, ex.Error.Reason, ex);
                 continue;
             }
+            catch (KafkaException ex) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping with the brokers already gone (local mode after Ctrl+C): librdkafka cannot unassign the
+                // partitions it has just revoked. Nothing more is read; the batch in hand is still committed.
+                LogConsumeEndedByStop(logger, ex.Error.Reason);
+                break;
+            }
 
             if (result is null || result.IsPartitionEOF)
             {
@@ -55,6 +62,9 @@ internal sealed partial class BatchFiller(
 
         return messages;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming ended while stopping: {Reason}")]
+    private static partial void LogConsumeEndedByStop(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka consume error: {Reason}")]
     private static partial void LogConsumeError(ILogger logger, string reason, Exception exception);
