@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Npgsql;
 using Polly;
-using Polly.Retry;
 using TaxiAspire.ServiceDefaults;
 using TaxiAspire.ServiceDefaults.Kafka.Tracing;
 using TaxiAspire.StreamProcessor.Building;
@@ -46,23 +44,12 @@ internal sealed partial class BatchCommitter
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
-        _databaseRetry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsRetryable).Handle<TimeoutException>(),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(5),
-                OnRetry = args =>
-                {
-                    _metrics.DatabaseRetry();
-                    LogDatabaseRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _databaseRetry = DatabaseRetry.Create(args =>
+        {
+            _metrics.DatabaseRetry();
+            LogDatabaseRetry(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+            return ValueTask.CompletedTask;
+        });
     }
 
     public async Task CommitAsync(StreamProcessorOptions settings, BuiltBatch built, CancellationToken cancellationToken)
@@ -82,12 +69,6 @@ internal sealed partial class BatchCommitter
         CommitToKafka(built.Batch);
         RecordMetrics(built, result);
     }
-
-    // Connection failures, server shutdown (57P01), deadlocks and serialization failures: all pass with time.
-    private static bool IsRetryable(NpgsqlException ex) =>
-        ex.IsTransient
-        || ex.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException
-        || ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow };
 
     private static List<ActivityLink>? SampledProducerLinks(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> messages)
     {

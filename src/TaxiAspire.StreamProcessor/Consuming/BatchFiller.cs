@@ -39,11 +39,12 @@ internal sealed partial class BatchFiller(
                 LogConsumeError(logger, ex.Error.Reason, ex);
                 continue;
             }
-            catch (KafkaException ex) when (stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException || (ex is KafkaException && stoppingToken.IsCancellationRequested))
             {
-                // Stopping with the brokers already gone (local mode after Ctrl+C): librdkafka cannot unassign the
-                // partitions it has just revoked. Nothing more is read; the batch in hand is still committed.
-                LogConsumeEndedByStop(logger, ex.Error.Reason);
+                // Stopping: an assignment that was waiting for PostgreSQL gave up (StoredOffsetSeeker), or the brokers
+                // are already gone (local mode after Ctrl+C) and librdkafka cannot unassign the partitions it has just
+                // revoked. Nothing more is read; the batch in hand is still committed.
+                LogConsumeEndedByStop(logger, ex.Message);
                 break;
             }
 

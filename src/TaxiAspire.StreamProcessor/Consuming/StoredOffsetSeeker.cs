@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
+using Polly;
 using TaxiAspire.StreamProcessor.Building;
 using TaxiAspire.StreamProcessor.Storage;
 
@@ -12,15 +13,23 @@ namespace TaxiAspire.StreamProcessor.Consuming;
 /// stored offset by the time the partition is assigned, so offsets alone cannot tell. Two checks, before any message
 /// of the partition enters a batch: the log must reach the stored offset, and the message just before it (read again)
 /// must have the fingerprint stored with the offset. Either failing starts a new log epoch at the log's start. On
-/// revocation, forget the partition so its buffered messages are dropped.
+/// revocation, forget the partition so its buffered messages are dropped. With PostgreSQL away, an assignment waits for
+/// it (<see cref="DatabaseRetry"/>): reading cannot start anywhere but at the stored offsets.
 /// </summary>
 internal sealed partial class StoredOffsetSeeker(
     ConsumerProgressStore progressStore,
     PartitionEpochs epochs,
     IOptions<StreamProcessorOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<StoredOffsetSeeker> logger)
 {
     private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ResiliencePipeline _databaseRetry = DatabaseRetry.Create(args =>
+    {
+        LogDatabaseRetry(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+        return ValueTask.CompletedTask;
+    });
 
     public IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
@@ -32,8 +41,7 @@ internal sealed partial class StoredOffsetSeeker(
         var result = new List<TopicPartitionOffset>(partitions.Count);
         foreach (var topicGroup in partitions.GroupBy(p => p.Topic))
         {
-            var stored = progressStore.LoadAsync(group, topicGroup.Key, topicGroup.Select(p => p.Partition.Value), CancellationToken.None)
-                .GetAwaiter().GetResult();
+            var stored = WithDatabase(ct => progressStore.LoadAsync(group, topicGroup.Key, topicGroup.Select(p => p.Partition.Value), ct));
             foreach (var tp in topicGroup)
             {
                 result.Add(StartingPoint(consumer, group, tp, stored.GetValueOrDefault(tp.Partition.Value)));
@@ -76,7 +84,8 @@ internal sealed partial class StoredOffsetSeeker(
         if (stored.NextOffset > watermarks.High.Value)
         {
             LogLogRecreated(logger, tp.Topic, tp.Partition.Value, stored.NextOffset, watermarks.High.Value);
-            stored = progressStore.StartNewEpochAsync(group, stored, watermarks.Low.Value, CancellationToken.None).GetAwaiter().GetResult();
+            var stale = stored;
+            stored = WithDatabase(ct => progressStore.StartNewEpochAsync(group, stale, watermarks.Low.Value, ct));
         }
 
         // Progress stored before fingerprints existed, a fresh epoch, or a last message already removed by retention:
@@ -113,13 +122,19 @@ internal sealed partial class StoredOffsetSeeker(
 
         LogLogReplaced(logger, result.Topic, result.Partition.Value, stored.NextOffset - 1, result.Offset.Value);
         var watermarks = consumer.QueryWatermarkOffsets(result.TopicPartition, WatermarkTimeout);
-        var renewed = progressStore.StartNewEpochAsync(options.Value.ConsumerGroup, stored, watermarks.Low.Value, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        var renewed = WithDatabase(ct => progressStore.StartNewEpochAsync(options.Value.ConsumerGroup, stored, watermarks.Low.Value, ct));
         epochs.Assign(result.Partition.Value, renewed.LogEpoch);
         // Seeking discards what the consumer fetched of this partition beyond this message.
         consumer.Seek(new TopicPartitionOffset(result.TopicPartition, new Offset(renewed.NextOffset)));
         return false;
     }
+
+    // Runs on the consume thread, inside a rebalance callback, which must block; stopping the service ends the wait.
+    private T WithDatabase<T>(Func<CancellationToken, Task<T>> call) =>
+        _databaseRetry.ExecuteAsync(async ct => await call(ct), lifetime.ApplicationStopping).AsTask().GetAwaiter().GetResult();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL unavailable while starting partitions at their stored offsets; retry {Attempt} in {Delay}. Nothing is read until it answers")]
+    private static partial void LogDatabaseRetry(ILogger logger, int attempt, TimeSpan delay, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assigned partitions (partition@start offset): {Partitions}")]
     private static partial void LogAssigned(ILogger logger, string partitions);

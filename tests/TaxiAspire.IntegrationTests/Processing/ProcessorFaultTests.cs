@@ -9,7 +9,7 @@ using TaxiAspire.ServiceDefaults.Kafka;
 
 namespace TaxiAspire.IntegrationTests.Processing;
 
-/// <summary>PostgreSQL going away and coming back: the batch in hand is retried with backoff, nothing lost or doubled.</summary>
+/// <summary>PostgreSQL going away and coming back: the batch in hand, or an assignment, waits for it with backoff; nothing lost or doubled.</summary>
 public class DatabaseOutageTests(KafkaFixture kafka)
 {
     [Fact]
@@ -36,6 +36,32 @@ public class DatabaseOutageTests(KafkaFixture kafka)
             // The outage lasts until the processor holds messages it consumed during it, which it cannot store yet.
             var consumer = processor.Services.GetRequiredService<IConsumer<byte[]?, byte[]?>>();
             await StreamProcessorTests.WaitUntilAsync(() => StreamProcessorTests.Consumed(consumer) > messages / 2, TimeSpan.FromSeconds(30), "the processor consumed messages sent during the outage");
+            await server.StartAsync(TestContext.Current.CancellationToken);
+            await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(40));
+        }
+
+        await scenario.AssertExactlyOnceAsync(messages, 25);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task Partitions_assigned_while_PostgreSQL_is_down_wait_for_it_and_lose_and_double_nothing()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"taxiaspire-outage-{Guid.NewGuid():N}");
+        using var cleanup = new FolderCleanup(root);
+        await using var server = LocalPostgresServer.Create(new LocalPostgresOptions { RootDirectory = root, Fsync = false });
+        await server.StartAsync(TestContext.Current.CancellationToken);
+        var scenario = await ProcessorScenario.CreateAsync(kafka.BootstrapServers, kafka.CreateTopicAsync, _ => CreateDatabaseAsync(server));
+        const int messages = 3_000;
+        await scenario.ProduceAsync(0, messages, 25);
+        await server.CrashAsync(TestContext.Current.CancellationToken);
+
+        await using (var processor = await ProcessorHost.StartAsync(scenario))
+        {
+            // The stored offsets cannot be read: the assignment waits, and says so, rather than start anywhere else.
+            await StreamProcessorTests.WaitUntilAsync(
+                () => processor.Logs.GetSnapshot().Any(r => r.Level == LogLevel.Warning && r.Message.StartsWith("PostgreSQL unavailable while starting partitions", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), "the processor waited for PostgreSQL on assignment");
             await server.StartAsync(TestContext.Current.CancellationToken);
             await scenario.WaitUntilStoredAsync(messages, TimeSpan.FromSeconds(40));
         }
