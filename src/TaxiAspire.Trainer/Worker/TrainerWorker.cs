@@ -26,6 +26,9 @@ internal sealed partial class TrainerWorker(
     private DateTimeOffset? _lastRun;
     private DateTimeOffset _driftQuietUntil;
 
+    // The trips in taxidb when an automatic first version was refused, and when: no champion yet.
+    private (long Trips, DateTimeOffset At)? _firstVersionRefused;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = trainerOptions.Value;
@@ -65,7 +68,8 @@ internal sealed partial class TrainerWorker(
         if (champion is null)
         {
             // Cheap check first: counting trips is far less work than loading them.
-            return await data.CountAsync(cancellationToken) >= options.MinTrainingRows ? "initial" : null;
+            var trips = await data.CountAsync(cancellationToken);
+            return trips >= options.MinTrainingRows && FirstVersionDue(options, trips, now) ? "initial" : null;
         }
 
         if (options.Schedule > TimeSpan.Zero && (_lastRun is null ? now - champion.CreatedAt : now - _lastRun.Value) >= options.Schedule)
@@ -89,6 +93,22 @@ internal sealed partial class TrainerWorker(
         return null;
     }
 
+    // After a refused first version, not again at every poll while trips trickle in (each run would register another
+    // refused version): once taxidb holds twice the trips it was refused on, or the schedule has passed. An on-demand
+    // run ("Train now", POST /retrain) is always made.
+    private bool FirstVersionDue(TrainingPolicyOptions options, long trips, DateTimeOffset now)
+    {
+        if (_firstVersionRefused is not { } refused
+            || trips >= 2 * refused.Trips
+            || (options.Schedule > TimeSpan.Zero && now - refused.At >= options.Schedule))
+        {
+            return true;
+        }
+
+        LogWaitingAfterRefusal(logger, trips, 2 * refused.Trips);
+        return false;
+    }
+
     private async Task TrainAsync(TrainingPolicyOptions options, string trigger, bool automatic, CancellationToken cancellationToken)
     {
         var rows = await data.LoadAsync(options.MaxTrainingRows, cancellationToken);
@@ -107,10 +127,21 @@ internal sealed partial class TrainerWorker(
         }
 
         _lastRun = outcome.FinishedAt;
+        if (outcome is { Status: TrainingStatus.Registered, Promoted: false, ChampionVersion: null })
+        {
+            _firstVersionRefused = (await data.CountAsync(cancellationToken), outcome.FinishedAt);
+        }
+        else if (outcome.Promoted)
+        {
+            _firstVersionRefused = null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting for data: {Rows} usable trips, {Needed} needed")]
     private static partial void LogWaitingForData(ILogger logger, int rows, int needed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No champion, and the last version was refused: the next automatic run waits until taxidb holds {Needed} trips (now {Trips}) or the schedule has passed; \"Train now\" trains at once")]
+    private static partial void LogWaitingAfterRefusal(ILogger logger, long trips, long needed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live MAE {Live:F3} exceeds the champion's {Champion:F3} × {Factor}: retraining")]
     private static partial void LogDrift(ILogger logger, double live, double champion, double factor);

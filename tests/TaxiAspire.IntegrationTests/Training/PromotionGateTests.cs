@@ -64,6 +64,28 @@ public sealed class PromotionGateTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_champion_a_refused_version_is_not_trained_again_at_every_poll_but_once_the_trips_have_doubled()
+    {
+        await using var database = await TaxiDatabase.CreateAsync(postgres);
+        var random = new Random(13);
+        var rows = (await TrainingSamples.FirstRowsAsync(6000)).Select(r => r with { FareAmount = (float)Math.Round(3 + (random.NextDouble() * 57), 2) }).ToList();
+        await TaxidbTrips.WriteAsync(database, rows[..3000], first: 0);
+        await using var trainer = await TrainerHost.StartAsync(database.ConnectionString, _registry);
+        await trainer.WaitForVersionAsync("1");
+
+        // A trickle of new trips: new inputs at every poll, each of which used to register another refused version.
+        await TaxidbTrips.WriteAsync(database, rows[3000..3100], first: 3000);
+        await trainer.WaitForLogAsync("waits until taxidb holds 6000 trips (now 3100)");
+        Assert.Null(await trainer.Registry.GetVersionAsync(TrainerHost.Model, "2", Ct));
+
+        await TaxidbTrips.WriteAsync(database, rows[3100..], first: 3100);
+        var second = await trainer.WaitForVersionAsync("2");
+        Assert.Equal(PromotionRecord.Refused, second.Tag(PromotionRecord.DecisionTag));
+        // Trained on the 6,000 trips (a fifth held out; ~620 had it been made from the trickle's 3,100).
+        Assert.InRange(second.Metric("holdout_rows")!.Value, 1_100, 1_200);
+    }
+
+    [Fact]
     public async Task A_model_that_learned_the_fares_is_promoted_and_drift_retraining_on_random_fares_cannot_replace_it()
     {
         await using var database = await TaxiDatabase.CreateAsync(postgres);

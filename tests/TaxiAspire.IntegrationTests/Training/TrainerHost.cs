@@ -59,17 +59,21 @@ internal sealed class TrainerHost : IAsyncDisposable
     /// </summary>
     public async Task<ModelVersionInfo> WaitForVersionAsync(string version)
     {
-        var ct = TestContext.Current.CancellationToken;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await WaitForLogAsync($"{Model} version {version} (trigger");
+        return await Registry.GetVersionAsync(Model, version, TestContext.Current.CancellationToken)
+            ?? throw new InvalidOperationException($"Version {version} was decided on but is not in the registry.");
+    }
+
+    /// <summary>Waits until the trainer has logged a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromMinutes(4));
-        var decided = $"{Model} version {version} (trigger";
-        while (!Logs.GetSnapshot().Any(e => e.Message.Contains(decided, StringComparison.Ordinal)))
+        while (!Logs.GetSnapshot().Any(e => e.Message.Contains(text, StringComparison.Ordinal)))
         {
             // The deadline token ends the wait with a clear failure instead of hanging.
             await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
         }
-
-        return await Registry.GetVersionAsync(Model, version, ct) ?? throw new InvalidOperationException($"Version {version} was decided on but is not in the registry.");
     }
 
     public Task<ModelVersionInfo?> ChampionAsync() =>
