@@ -22,6 +22,8 @@ var model = new MLContext().Model.Load(args[0], out _);
 var champion = new ChampionModel("bench", "1", model);
 var trees = Ensembles(model).SelectMany(e => e.Trees).Select(FlatTree.From).ToArray();
 
+const int Runs = 5;
+
 // Below ChampionModel's slicing threshold, so one engine on one thread: the cost of a trip on a core.
 const int Slice = 500;
 var slices = trips.Chunk(Slice).Where(c => c.Length == Slice).ToArray();
@@ -55,11 +57,6 @@ static IEnumerable<RegressionTreeEnsemble> Ensembles(ITransformer transformer) =
     ISingleFeaturePredictionTransformer<object> { Model: TreeEnsembleModelParametersBasedOnRegressionTree trees } => [trees.TrainedTreeEnsemble],
     _ => [],
 };
-
-internal static partial class Program
-{
-    private const int Runs = 5;
-}
 
 /// <summary>One regression tree as arrays; a negative child is the complement of a leaf's index.</summary>
 internal sealed record FlatTree(int[] Feature, float[] Threshold, int[] Left, int[] Right, int Leaves)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using TaxiAspire.IntegrationTests.Processing;
 using TaxiAspire.ModelRegistry;
 using TaxiAspire.ModelRegistry.Local;
 using TaxiAspire.Trainer;
@@ -65,16 +66,9 @@ internal sealed class TrainerHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the trainer has logged a line containing <paramref name="text"/>.</summary>
-    public async Task WaitForLogAsync(string text)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromMinutes(4));
-        while (!Logs.GetSnapshot().Any(e => e.Message.Contains(text, StringComparison.Ordinal)))
-        {
-            // The deadline token ends the wait with a clear failure instead of hanging.
-            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
-        }
-    }
+    public Task WaitForLogAsync(string text) => StreamProcessorTests.WaitUntilAsync(
+        () => Logs.GetSnapshot().Any(e => e.Message.Contains(text, StringComparison.Ordinal)),
+        TimeSpan.FromMinutes(4), $"the trainer logged \"{text}\"");
 
     public Task<ModelVersionInfo?> ChampionAsync() =>
         Registry.GetByAliasAsync(Model, ModelRegistryConventions.ChampionAlias, TestContext.Current.CancellationToken);
